@@ -22,8 +22,13 @@ $(BIN)/.installed: requirements-dev.txt constraints.txt chalice_app/requirements
 
 install: $(BIN)/.installed frontend-deps ## Create .venv and install the pinned dev requirements
 
-frontend-deps: ## Install the page's Markdown libraries (npm) into frontend/vendor
-	@if [ -f frontend/package.json ]; then $(MAKE) -s -C frontend vendor; fi
+frontend-deps: frontend/vendor/.installed ## Install the page's Markdown libraries (npm) into frontend/vendor
+
+frontend/vendor/.installed: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p frontend/vendor
+	cp frontend/node_modules/marked/lib/marked.umd.js frontend/node_modules/dompurify/dist/purify.min.js frontend/vendor/
+	touch $@
 
 dev: install ## Run the whole stack locally on http://127.0.0.1:$(PORT)/
 	$(BIN)/python -m devstack --port $(PORT) --template template.yaml --env-vars $(if $(wildcard env.json),env.json,env.example.json)
