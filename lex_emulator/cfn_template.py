@@ -77,8 +77,23 @@ for _tag, _fn in {
     **{
         f"!{n}": f"Fn::{n}"
         for n in (
-            "GetAtt", "Sub", "Join", "If", "Equals", "Not", "And", "Or", "Select", "Split",
-            "FindInMap", "Base64", "GetAZs", "ImportValue", "Cidr", "Transform", "ToJsonString",
+            "GetAtt",
+            "Sub",
+            "Join",
+            "If",
+            "Equals",
+            "Not",
+            "And",
+            "Or",
+            "Select",
+            "Split",
+            "FindInMap",
+            "Base64",
+            "GetAZs",
+            "ImportValue",
+            "Cidr",
+            "Transform",
+            "ToJsonString",
             "Length",
         )
     },
@@ -99,7 +114,10 @@ def load_template(path: str | Path) -> dict[str, Any]:
         else:
             data = yaml.load(text, Loader=_CfnLoader)  # noqa: S506 - SafeLoader subclass
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        raise TemplateError(f"{path} is not valid YAML/JSON: {exc}") from exc
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        raise TemplateError(f"{path} is not valid YAML/JSON{where}: {first_line}") from exc
     if not isinstance(data, dict) or not isinstance(data.get("Resources"), dict):
         raise TemplateError(f"{path} has no Resources section")
     return data
@@ -163,7 +181,9 @@ def resolve_value(
         return _substitute(template, text, params, extra)
     if key == "Fn::If":
         name, yes, no = arg
-        return resolve_value(template, yes if _condition_true(template, name, params) else no, params)
+        return resolve_value(
+            template, yes if _condition_true(template, name, params) else no, params
+        )
     if key == "Fn::Join":
         sep, items = arg
         return sep.join(str(resolve_value(template, i, params)) for i in items)
@@ -248,7 +268,7 @@ def resolve_function(
     if res.get("Type") not in ("AWS::Serverless::Function", "AWS::Lambda::Function"):
         raise TemplateError(f"is a {res.get('Type')}, not a Lambda function", resource=logical_id)
     props = res.get("Properties") or {}
-    glob = ((template.get("Globals") or {}).get("Function") or {})
+    glob = (template.get("Globals") or {}).get("Function") or {}
     code_uri = props.get("CodeUri")
     if not isinstance(code_uri, str):
         raise TemplateError("must be a local folder", resource=logical_id, prop="CodeUri")
@@ -258,7 +278,7 @@ def resolve_function(
     params = _parameter_defaults(template)
     env: dict[str, str] = {}
     for source in (glob, props):
-        variables = ((source.get("Environment") or {}).get("Variables") or {})
+        variables = (source.get("Environment") or {}).get("Variables") or {}
         for key, raw in variables.items():
             value = resolve_value(template, raw, params)
             env[key] = value if isinstance(value, str) else ""

@@ -103,7 +103,9 @@ def test_code_hook_is_wired_in_the_alias_and_the_test_alias(template: dict[str, 
 
 def test_lex_may_invoke_the_fallback_from_both_aliases(template: dict[str, Any]) -> None:
     perms = resources_of(template, "AWS::Lambda::Permission").values()
-    lex_perms = [p["Properties"] for p in perms if p["Properties"]["Principal"] == "lexv2.amazonaws.com"]
+    lex_perms = [
+        p["Properties"] for p in perms if p["Properties"]["Principal"] == "lexv2.amazonaws.com"
+    ]
     assert len(lex_perms) == 2
     sources = [str(p["SourceArn"]) for p in lex_perms]
     assert any("ChatBotAlias" in s for s in sources)
@@ -127,7 +129,9 @@ def test_chat_api_is_the_chalice_app_behind_a_throttled_rest_api(template: dict[
     props = template["Resources"]["ChatApiFunction"]["Properties"]
     assert props["CodeUri"] == "chalice_app/"
     assert props["Handler"] == "app.app"
-    routes = {(e["Properties"]["Path"], e["Properties"]["Method"]) for e in props["Events"].values()}
+    routes = {
+        (e["Properties"]["Path"], e["Properties"]["Method"]) for e in props["Events"].values()
+    }
     assert ("/chat", "POST") in routes
     env = props["Environment"]["Variables"]
     assert env["LEX_BOT_ID"] == {"Ref": "ChatBot"}

@@ -1,0 +1,812 @@
+"""The Lex V2 dialog engine: one RecognizeText turn against a bot locale and a session.
+
+What it does, following the Lex V2 developer guide; choices where the guide is silent are marked *.
+
+* **Intent choice.** The classifier scores every intent. The top interpretation is the best intent
+  scoring at least the locale's ``NluConfidenceThreshold``, else ``FallbackIntent``. Interpretations
+  list the intents at or above the threshold, then FallbackIntent (without a score, as Lex sends
+  it), then the rest, five at most; scores are ``{"score": n}`` rounded to two places.
+* **Slot elicitation.** Slots found in the triggering utterance (matched against the intent's sample
+  utterances) are filled at once. Missing *required* slots are elicited in ``SlotPriorities`` order
+  with their prompt; optional slots are never prompted for. While a slot is being elicited, the
+  reply fills that slot. *Only when no value can be read from the reply, the slot's prompt has
+  ``AllowInterrupt`` (the default) and another intent scores at or above the threshold does the
+  dialog switch to that intent.* *A reply that yields no value counts as a failed attempt; after
+  ``MaxRetries`` failed attempts the intent ends ``Failed`` with a short localised apology and a
+  ``Close`` (Lex's guide hands this case to FallbackIntent when its retry settings say so; here the
+  fallback is not invoked, so a user's garbled answer is never sent to the LLM).*
+* **Confirmation.** With an ``IntentConfirmationSetting``, a yes fulfils the intent, a no ends it
+  ``Failed`` with the declination response, anything else is retried like a slot.
+* **Fulfilment.** With ``FulfillmentCodeHook`` enabled (and a Lambda on the alias), the hook is
+  called with the intent ``ReadyForFulfillment`` and its dialog action is honoured; otherwise the
+  intent is ``Fulfilled`` and the closing response (``{Slot}`` substituted) is sent.
+  FallbackIntent is fulfilled the same way; *without a hook it closes ``Fulfilled`` with its closing
+  response, if any*.
+* **Dialog code hook.** With ``DialogCodeHook`` enabled it is called on every turn of the intent
+  with ``proposedNextState``; ``Delegate`` lets the engine carry on, anything else is honoured.
+* **Code hook answers.** ``sessionAttributes`` replace the session's, messages are sent (or, when a
+  hook sends none, the bot's configured prompt), ``requestAttributes`` are merged into the reply.
+  ``Delegate`` from a fulfilment hook closes the intent (``Fulfilled`` unless the hook said
+  ``Failed``).
+* **Request sessionState.** Given ``sessionAttributes`` and ``activeContexts`` replace the stored
+  ones; a given ``intent`` becomes the active intent and a given ``dialogAction`` (for instance
+  ``ElicitSlot``) says how the text is read.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import importlib
+import re
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from lex_emulator.bot_model import (
+    AliasDef,
+    BotCatalog,
+    BotDef,
+    IntentDef,
+    LocaleDef,
+    MessageDef,
+    SlotDef,
+    SlotTypeDef,
+)
+from lex_emulator.code_hook import CodeHookRunner, build_event
+from lex_emulator.errors import DependencyFailedException, ValidationException
+from lex_emulator.sessions import Session
+
+__all__ = [
+    "Classifier",
+    "ClassifierFactory",
+    "DialogEngine",
+    "SlotFiller",
+    "SlotsModuleFiller",
+    "default_classifier_factory",
+]
+
+_PLACEHOLDER_RE = re.compile(r"\{([A-Za-z0-9_]+)\}")
+_MAX_INTERPRETATIONS = 5
+_MAX_MESSAGES = 10
+_GIVE_UP = {
+    "ko": "죄송합니다. 잘 이해하지 못했어요. 처음부터 다시 말씀해 주세요.",
+    "en": "Sorry, I could not understand that. Let's start over.",
+}
+
+
+class Classifier(Protocol):
+    def fit(self, samples: Mapping[str, Sequence[str]]) -> Any: ...
+
+    def predict(self, text: str) -> list[tuple[str, float]]: ...
+
+
+ClassifierFactory = Callable[[str], Classifier]
+
+
+def default_classifier_factory(locale_id: str) -> Classifier:
+    """``lex_emulator.nlu.IntentClassifier`` for the locale."""
+    from lex_emulator.nlu import IntentClassifier
+
+    return IntentClassifier(locale_id=locale_id)
+
+
+class SlotFiller(Protocol):
+    """What the engine needs from ``lex_emulator.slots``; values are Lex ``value`` dicts."""
+
+    def slot_type(self, spec: SlotTypeDef) -> Any: ...
+
+    def extract(
+        self, slot_type: Any, text: str, locale_id: str, today: dt.date
+    ) -> dict[str, Any] | None: ...
+
+    def fill(
+        self,
+        templates: list[str],
+        text: str,
+        slot_types: dict[str, Any],
+        locale_id: str,
+        today: dt.date,
+    ) -> dict[str, dict[str, Any]]: ...
+
+    def confirmation(self, text: str, locale_id: str) -> str | None: ...
+
+
+def _value_dict(value: Any) -> dict[str, Any]:
+    raw = value.to_lex() if hasattr(value, "to_lex") else value
+    if not isinstance(raw, dict):
+        raise TypeError(f"slot value {value!r} has no Lex form")
+    return dict(raw["value"]) if "value" in raw and isinstance(raw["value"], dict) else dict(raw)
+
+
+class SlotsModuleFiller:
+    """The real slot extraction, ``lex_emulator.slots`` (imported on first use)."""
+
+    def __init__(self) -> None:
+        self._slots: Any = importlib.import_module("lex_emulator.slots")
+
+    def slot_type(self, spec: SlotTypeDef) -> Any:
+        values = [self._slots.SlotTypeValue(v, list(syn)) for v, syn in spec.values]
+        resolution = "TopResolution" if spec.resolution == "TopResolution" else "OriginalValue"
+        return self._slots.SlotType(spec.name, values=values, resolution=resolution)
+
+    def extract(
+        self, slot_type: Any, text: str, locale_id: str, today: dt.date
+    ) -> dict[str, Any] | None:
+        found = self._slots.extract_value(slot_type, text, locale_id, today=today)
+        return None if found is None else _value_dict(found)
+
+    def fill(
+        self,
+        templates: list[str],
+        text: str,
+        slot_types: dict[str, Any],
+        locale_id: str,
+        today: dt.date,
+    ) -> dict[str, dict[str, Any]]:
+        found = self._slots.fill_from_utterance(templates, text, slot_types, locale_id, today=today)
+        return {name: _value_dict(value) for name, value in found.items()}
+
+    def confirmation(self, text: str, locale_id: str) -> str | None:
+        answer = self._slots.parse_confirmation(text, locale_id)
+        return answer if answer in ("Yes", "No") else None
+
+
+def _slot(value: dict[str, Any] | None) -> dict[str, Any] | None:
+    return None if value is None else {"shape": "Scalar", "value": value}
+
+
+def substitute(content: str, slots: Mapping[str, Any]) -> str:
+    """Replace ``{SlotName}`` with the slot's interpreted value (unfilled slots are left as is)."""
+
+    def repl(match: re.Match[str]) -> str:
+        slot = slots.get(match.group(1))
+        value = slot.get("value") if isinstance(slot, dict) else None
+        if isinstance(value, dict) and isinstance(value.get("interpretedValue"), str):
+            return str(value["interpretedValue"])
+        return match.group(0)
+
+    return _PLACEHOLDER_RE.sub(repl, content)
+
+
+@dataclass
+class Turn:
+    """Everything one RecognizeText call works on."""
+
+    bot: BotDef
+    alias: AliasDef
+    locale: LocaleDef
+    session: Session
+    text: str
+    today: dt.date
+    request_attributes: dict[str, str]
+    request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    interpretations: list[dict[str, Any]] = field(default_factory=list)
+    predictions: list[tuple[str, float]] = field(default_factory=list)
+
+    def say(self, messages: Sequence[MessageDef]) -> None:
+        slots = (self.session.intent or {}).get("slots") or {}
+        self.messages.extend(m.to_lex(substitute(m.content, slots)) for m in messages)
+
+
+class DialogEngine:
+    """Runs turns for every bot of a catalog. Thread-safe if each session is used by one turn."""
+
+    def __init__(
+        self,
+        catalog: BotCatalog,
+        *,
+        classifier_factory: ClassifierFactory = default_classifier_factory,
+        slot_filler: SlotFiller | None = None,
+        clock: Callable[[], float],
+        hook_timeout_seconds: float | None = None,
+    ) -> None:
+        self.catalog = catalog
+        self._filler: SlotFiller = slot_filler if slot_filler is not None else SlotsModuleFiller()
+        self._clock = clock
+        self._classifiers: dict[tuple[str, str], Classifier] = {}
+        self._slot_types: dict[tuple[str, str], dict[str, Any]] = {}
+        self._runners: dict[str, CodeHookRunner] = {}
+        for bot in catalog.bots:
+            for locale in bot.locales.values():
+                key = (bot.logical_id, locale.locale_id)
+                data = locale.training_data()
+                if data:
+                    classifier = classifier_factory(locale.locale_id)
+                    classifier.fit(data)
+                    self._classifiers[key] = classifier
+                self._slot_types[key] = {
+                    name: self._filler.slot_type(spec) for name, spec in locale.slot_types.items()
+                }
+            for alias in bot.aliases:
+                for spec in alias.code_hooks.values():
+                    if spec is not None and spec.logical_id not in self._runners:
+                        self._runners[spec.logical_id] = CodeHookRunner(
+                            spec, clock=clock, timeout_seconds=hook_timeout_seconds
+                        )
+
+    # ------------------------------------------------------------------------------ public API
+
+    def recognize(
+        self,
+        *,
+        bot: BotDef,
+        alias: AliasDef,
+        locale: LocaleDef,
+        session: Session,
+        text: str,
+        session_state: Mapping[str, Any] | None,
+        request_attributes: Mapping[str, str] | None,
+        today: dt.date,
+    ) -> dict[str, Any]:
+        """Run one turn; ``session`` is held by the caller for the whole turn."""
+        turn = Turn(bot, alias, locale, session, text, today, dict(request_attributes or {}))
+        if session_state:
+            self.apply_session_state(locale, session, session_state)
+        classifier = self._classifiers.get((bot.logical_id, locale.locale_id))
+        turn.predictions = sorted(
+            classifier.predict(text) if classifier else [], key=lambda p: -p[1]
+        )
+        action = session.dialog_action or {}
+        intent = session.intent
+        active = locale.intent(intent["name"]) if intent else None
+        if active is not None and intent is not None and intent.get("state") == "InProgress":
+            if action.get("type") == "ElicitSlot" and action.get("slotToElicit"):
+                self._continue_slot(turn, active, str(action["slotToElicit"]))
+                return self._finish(turn)
+            if action.get("type") == "ConfirmIntent":
+                self._continue_confirmation(turn, active)
+                return self._finish(turn)
+        self._start(turn)
+        return self._finish(turn)
+
+    def apply_session_state(
+        self, locale: LocaleDef, session: Session, state: Mapping[str, Any]
+    ) -> None:
+        """Take a client's ``sessionState`` (RecognizeText or PutSession) as Lex does."""
+        if not isinstance(state, Mapping):
+            raise ValidationException("sessionState must be an object")
+        if "sessionAttributes" in state:
+            session.session_attributes = _string_map(
+                state["sessionAttributes"], "sessionAttributes"
+            )
+        if "activeContexts" in state:
+            contexts = state["activeContexts"]
+            if not isinstance(contexts, list):
+                raise ValidationException("sessionState.activeContexts must be a list")
+            session.active_contexts = copy.deepcopy(contexts)
+        if state.get("intent") is not None:
+            session.intent = self._client_intent(locale, state["intent"])
+            session.failed_attempts = 0
+        if state.get("dialogAction") is not None:
+            session.dialog_action = self._client_action(locale, session, state["dialogAction"])
+            session.failed_attempts = 0
+
+    # ------------------------------------------------------------------------------ turn steps
+
+    def _start(self, turn: Turn) -> None:
+        """A fresh utterance: classify it and start (or resume) the winning intent."""
+        locale, session = turn.locale, turn.session
+        top = self._top_intent(turn)
+        turn.interpretations = self._interpretations(turn, active=None)
+        if top is None or top.is_fallback:
+            session.intent = self._new_intent(locale.fallback)
+            session.dialog_action = None
+            session.failed_attempts = 0
+            turn.say(locale.fallback.initial_responses)
+            self._advance(turn, locale.fallback, invoke_dialog_hook=True)
+            return
+        resumed = session.intent if session.intent and session.intent["name"] == top.name else None
+        if resumed is None or resumed.get("state") != "InProgress":
+            session.intent = self._new_intent(top)
+        session.dialog_action = None
+        session.failed_attempts = 0
+        slots = self._intent_slots(session)
+        types = self._types_for(turn, top)
+        found = self._filler.fill(
+            list(top.sample_utterances), turn.text, types, locale.locale_id, turn.today
+        )
+        for name, value in found.items():
+            if name in slots and slots[name] is None:
+                slots[name] = _slot(value)
+        turn.say(top.initial_responses)
+        self._advance(turn, top, invoke_dialog_hook=True)
+
+    def _continue_slot(self, turn: Turn, intent: IntentDef, slot_name: str) -> None:
+        session = turn.session
+        slot_def = intent.slot(slot_name)
+        slot_type: Any = "AMAZON.FreeFormInput"
+        if slot_def is not None:
+            slot_type = self._types_for(turn, intent).get(slot_def.name, slot_def.slot_type)
+        value = self._filler.extract(slot_type, turn.text, turn.locale.locale_id, turn.today)
+        if value is not None:
+            turn.interpretations = self._interpretations(turn, active=intent.name)
+            self._intent_slots(session)[slot_name] = _slot(value)
+            session.failed_attempts = 0
+            session.dialog_action = None
+            self._advance(turn, intent, invoke_dialog_hook=True)
+            return
+        allow_interrupt = slot_def.allow_interrupt if slot_def else True
+        if allow_interrupt and self._switch_target(turn, intent) is not None:
+            self._start(turn)
+            return
+        turn.interpretations = self._interpretations(turn, active=intent.name)
+        max_retries = slot_def.max_retries if slot_def else 0
+        self._retry(turn, intent, max_retries, ("ElicitSlot", slot_name))
+
+    def _continue_confirmation(self, turn: Turn, intent: IntentDef) -> None:
+        session = turn.session
+        answer = self._filler.confirmation(turn.text, turn.locale.locale_id)
+        if answer is None and self._switch_target(turn, intent) is not None:
+            self._start(turn)
+            return
+        turn.interpretations = self._interpretations(turn, active=intent.name)
+        assert session.intent is not None
+        if answer is None:
+            self._retry(turn, intent, intent.confirmation_max_retries, ("ConfirmIntent", None))
+            return
+        session.failed_attempts = 0
+        session.dialog_action = None
+        session.intent["confirmationState"] = "Confirmed" if answer == "Yes" else "Denied"
+        if intent.dialog_code_hook and self._runner(turn) is not None:
+            if self._dialog_hook(turn, intent):
+                return
+            intent = self._active_def(turn)
+            assert session.intent is not None
+        if session.intent.get("confirmationState") == "Denied":
+            self._close(turn, "Failed", intent.declination_responses)
+            return
+        self._fulfil(turn, intent)
+
+    def _retry(
+        self, turn: Turn, intent: IntentDef, max_retries: int, prompt: tuple[str, str | None]
+    ) -> None:
+        """A reply that answered nothing: prompt again, or give up after ``max_retries``."""
+        session = turn.session
+        session.failed_attempts += 1
+        if session.failed_attempts > max_retries:
+            session.failed_attempts = 0
+            language = "ko" if turn.locale.locale_id.lower().startswith("ko") else "en"
+            self._close(turn, "Failed", ())
+            turn.messages.append({"contentType": "PlainText", "content": _GIVE_UP[language]})
+            return
+        kind, slot_name = prompt
+        if intent.dialog_code_hook and self._runner(turn) is not None:
+            proposed = self._proposed(turn, kind, slot_name, f"Retry{session.failed_attempts}")
+            if self._dialog_hook(turn, intent, proposed=proposed):
+                return
+        if kind == "ElicitSlot" and slot_name is not None:
+            self._elicit(turn, intent, slot_name)
+        else:
+            self._confirm(turn, intent)
+
+    def _advance(self, turn: Turn, intent: IntentDef, *, invoke_dialog_hook: bool) -> None:
+        """Decide the next step for the active intent (dialog hook first, if enabled)."""
+        session = turn.session
+        if invoke_dialog_hook and intent.dialog_code_hook and self._runner(turn) is not None:
+            if self._dialog_hook(turn, intent):
+                return
+            intent = self._active_def(turn)
+        kind, slot_name = self._next_step(session, intent)
+        if kind == "ElicitSlot" and slot_name is not None:
+            self._elicit(turn, intent, slot_name)
+        elif kind == "ConfirmIntent":
+            self._confirm(turn, intent)
+        else:
+            self._fulfil(turn, intent)
+
+    def _next_step(self, session: Session, intent: IntentDef) -> tuple[str, str | None]:
+        slots = self._intent_slots(session)
+        for slot in intent.slots:
+            if slot.required and slots.get(slot.name) is None:
+                return "ElicitSlot", slot.name
+        assert session.intent is not None
+        if intent.has_confirmation and session.intent.get("confirmationState", "None") == "None":
+            return "ConfirmIntent", None
+        return "Close", None
+
+    def _elicit(
+        self,
+        turn: Turn,
+        intent: IntentDef,
+        slot_name: str,
+        messages: list[dict[str, Any]] | None = None,
+    ) -> None:
+        """Ask for a slot with ``messages`` (a hook's) or else the slot's configured prompt."""
+        session = turn.session
+        assert session.intent is not None
+        session.intent["state"] = "InProgress"
+        session.dialog_action = {"type": "ElicitSlot", "slotToElicit": slot_name}
+        slot_def: SlotDef | None = intent.slot(slot_name)
+        if messages:
+            turn.messages.extend(messages)
+        elif slot_def is not None and slot_def.prompts:
+            turn.say(slot_def.prompts)
+        else:
+            raise DependencyFailedException(
+                f"Invalid Lambda Response: no message to elicit slot {slot_name}"
+            )
+
+    def _confirm(self, turn: Turn, intent: IntentDef) -> None:
+        assert turn.session.intent is not None
+        turn.session.intent["state"] = "InProgress"
+        turn.session.dialog_action = {"type": "ConfirmIntent"}
+        turn.say(intent.confirmation_prompts)
+
+    def _fulfil(self, turn: Turn, intent: IntentDef) -> None:
+        session = turn.session
+        assert session.intent is not None
+        session.intent["state"] = "ReadyForFulfillment"
+        if intent.fulfillment_code_hook and self._runner(turn) is not None:
+            response = self._invoke(turn, "FulfillmentCodeHook", None)
+            self._apply_hook(turn, response, fulfilment=True)
+            return
+        self._close(turn, "Fulfilled", intent.closing_responses)
+
+    def _close(self, turn: Turn, state: str, messages: Sequence[MessageDef]) -> None:
+        session = turn.session
+        if session.intent is not None:
+            session.intent["state"] = state
+        session.dialog_action = {"type": "Close"}
+        session.failed_attempts = 0
+        turn.say(messages)
+
+    # ------------------------------------------------------------------------------ code hooks
+
+    def _runner(self, turn: Turn) -> CodeHookRunner | None:
+        spec = turn.alias.code_hooks.get(turn.locale.locale_id)
+        return None if spec is None else self._runners.get(spec.logical_id)
+
+    def _proposed(
+        self, turn: Turn, kind: str, slot_name: str | None, attempt: str = "Initial"
+    ) -> dict[str, Any]:
+        action: dict[str, Any] = {"type": kind}
+        if slot_name is not None:
+            action["slotToElicit"] = slot_name
+        return {
+            "dialogAction": action,
+            "intent": copy.deepcopy(turn.session.intent),
+            "prompt": {"attempt": attempt},
+        }
+
+    def _dialog_hook(
+        self, turn: Turn, intent: IntentDef, proposed: dict[str, Any] | None = None
+    ) -> bool:
+        """Call the dialog code hook; True when its answer settled the turn (not Delegate)."""
+        if proposed is None:
+            kind, slot_name = self._next_step(turn.session, intent)
+            proposed = self._proposed(turn, kind, slot_name)
+        response = self._invoke(turn, "DialogCodeHook", proposed)
+        return self._apply_hook(turn, response, fulfilment=False)
+
+    def _invoke(self, turn: Turn, source: str, proposed: dict[str, Any] | None) -> dict[str, Any]:
+        runner = self._runner(turn)
+        assert runner is not None
+        if not turn.interpretations:
+            turn.interpretations = self._interpretations(turn, active=None)
+        interpretations = copy.deepcopy(turn.interpretations)
+        if interpretations and turn.session.intent is not None:
+            interpretations[0]["intent"] = copy.deepcopy(turn.session.intent)
+        event = build_event(
+            invocation_source=source,
+            session_id=turn.session.key.session_id,
+            text=turn.text,
+            bot={
+                "id": turn.bot.bot_id,
+                "name": turn.bot.name,
+                "aliasId": turn.alias.alias_id,
+                "aliasName": turn.alias.name,
+                "localeId": turn.locale.locale_id,
+                "version": "DRAFT" if turn.alias.logical_id is None else "1",
+            },
+            interpretations=interpretations,
+            session_state=self.session_state(turn.session, turn.request_id),
+            request_attributes=turn.request_attributes,
+            proposed_next_state=proposed,
+        )
+        return runner.invoke(event)
+
+    def _apply_hook(self, turn: Turn, response: dict[str, Any], *, fulfilment: bool) -> bool:
+        """Honour a validated hook answer. False only for Delegate from a dialog hook."""
+        session, locale = turn.session, turn.locale
+        state = response["sessionState"]
+        if state.get("sessionAttributes") is not None:
+            session.session_attributes = dict(state["sessionAttributes"])
+        if isinstance(state.get("activeContexts"), list):
+            session.active_contexts = copy.deepcopy(state["activeContexts"])
+        if isinstance(response.get("requestAttributes"), dict):
+            turn.request_attributes.update(
+                {str(k): str(v) for k, v in response["requestAttributes"].items()}
+            )
+        if state.get("intent") is not None:
+            session.intent = self._hook_intent(locale, session, state["intent"])
+        hook_messages = list(response.get("messages") or [])
+        action = state["dialogAction"]
+        kind = action["type"]
+        intent = self._active_def(turn) if session.intent is not None else None
+        if kind == "Delegate" and not fulfilment:
+            turn.messages.extend(hook_messages)
+            return False
+        if kind in ("Close", "Delegate"):
+            current = (session.intent or {}).get("state")
+            unsettled: tuple[str | None, ...] = (
+                None,
+                "ReadyForFulfillment",
+                "FulfillmentInProgress",
+            )
+            if kind == "Delegate":
+                unsettled = (*unsettled, "InProgress", "Waiting")
+            final = "Fulfilled" if current in unsettled else str(current)
+            closing = intent.closing_responses if intent and final == "Fulfilled" else ()
+            self._close(turn, final, () if hook_messages else closing)
+            turn.messages.extend(hook_messages)
+            return True
+        if kind == "ElicitSlot":
+            if intent is None:
+                raise DependencyFailedException(
+                    "Invalid Lambda Response: ElicitSlot needs sessionState.intent"
+                )
+            slot_name = str(action["slotToElicit"])
+            if intent.slots and intent.slot(slot_name) is None:
+                raise DependencyFailedException(
+                    f"Invalid Lambda Response: slot {slot_name} is not a slot of {intent.name}"
+                )
+            session.failed_attempts = 0
+            self._elicit(turn, intent, slot_name, hook_messages or None)
+            return True
+        if kind == "ConfirmIntent":
+            if intent is None:
+                raise DependencyFailedException(
+                    "Invalid Lambda Response: ConfirmIntent needs sessionState.intent"
+                )
+            if not hook_messages and not intent.confirmation_prompts:
+                raise DependencyFailedException(
+                    "Invalid Lambda Response: ConfirmIntent needs messages "
+                    f"(intent {intent.name} has no confirmation prompt)"
+                )
+            session.failed_attempts = 0
+            assert session.intent is not None
+            session.intent["state"] = "InProgress"
+            session.intent["confirmationState"] = "None"
+            session.dialog_action = {"type": "ConfirmIntent"}
+            if hook_messages:
+                turn.messages.extend(hook_messages)
+            else:
+                turn.say(intent.confirmation_prompts)
+            return True
+        # ElicitIntent
+        session.dialog_action = {"type": "ElicitIntent"}
+        session.failed_attempts = 0
+        if state.get("intent") is None:
+            session.intent = None
+        turn.messages.extend(hook_messages)
+        return True
+
+    # ------------------------------------------------------------------------------ helpers
+
+    def _active_def(self, turn: Turn) -> IntentDef:
+        assert turn.session.intent is not None
+        name = turn.session.intent["name"]
+        found = turn.locale.intent(name)
+        if found is None:
+            raise DependencyFailedException(f"Invalid Lambda Response: intent {name} not found")
+        return found
+
+    def _types_for(self, turn: Turn, intent: IntentDef) -> dict[str, Any]:
+        custom = self._slot_types.get((turn.bot.logical_id, turn.locale.locale_id), {})
+        return {s.name: custom.get(s.slot_type, s.slot_type) for s in intent.slots}
+
+    @staticmethod
+    def _intent_slots(session: Session) -> dict[str, Any]:
+        assert session.intent is not None
+        slots = session.intent.setdefault("slots", {})
+        assert isinstance(slots, dict)
+        return slots
+
+    @staticmethod
+    def _new_intent(intent: IntentDef) -> dict[str, Any]:
+        return {
+            "name": intent.name,
+            "slots": {s.name: None for s in intent.slots},
+            "state": "InProgress",
+            "confirmationState": "None",
+        }
+
+    def _top_intent(self, turn: Turn) -> IntentDef | None:
+        threshold = turn.locale.nlu_threshold
+        for name, score in turn.predictions:
+            intent = turn.locale.intent(name)
+            if intent is not None and not intent.is_fallback:
+                return intent if score >= threshold else None
+        return None
+
+    def _switch_target(self, turn: Turn, active: IntentDef) -> IntentDef | None:
+        top = self._top_intent(turn)
+        return top if top is not None and top.name != active.name else None
+
+    def _interpretations(self, turn: Turn, active: str | None) -> list[dict[str, Any]]:
+        locale = turn.locale
+        threshold = locale.nlu_threshold
+        ranked = [(n, s) for n, s in turn.predictions if locale.intent(n) is not None]
+        if active is not None:
+            ranked = [(active, 1.0)] + [(n, s) for n, s in ranked if n != active]
+        fallback = {
+            "intent": {
+                "name": locale.fallback.name,
+                "slots": {},
+                "state": "InProgress",
+                "confirmationState": "None",
+            },
+            "interpretationSource": "Lex",
+        }
+        out: list[dict[str, Any]] = []
+        placed = False
+        for name, score in ranked:
+            if not placed and score < threshold:
+                out.append(fallback)
+                placed = True
+            intent_def = locale.intent(name)
+            assert intent_def is not None
+            if intent_def.is_fallback:
+                continue
+            out.append(
+                {
+                    "intent": {
+                        "name": name,
+                        "slots": {s.name: None for s in intent_def.slots},
+                        "state": "InProgress",
+                        "confirmationState": "None",
+                    },
+                    "nluConfidence": {"score": round(max(0.0, min(1.0, float(score))), 2)},
+                    "interpretationSource": "Lex",
+                }
+            )
+        if not placed:
+            out.append(fallback)
+        return out[:_MAX_INTERPRETATIONS]
+
+    def _client_intent(self, locale: LocaleDef, raw: Any) -> dict[str, Any]:
+        if not isinstance(raw, Mapping) or not isinstance(raw.get("name"), str):
+            raise ValidationException("sessionState.intent.name is required")
+        intent_def = locale.intent(raw["name"])
+        if intent_def is None:
+            raise ValidationException(
+                f"Intent {raw['name']} is not defined for locale {locale.locale_id}"
+            )
+        intent = self._new_intent(intent_def)
+        slots = raw.get("slots")
+        if slots is not None:
+            if not isinstance(slots, Mapping):
+                raise ValidationException("sessionState.intent.slots must be an object")
+            for name, slot in slots.items():
+                if intent_def.slot(name) is None:
+                    raise ValidationException(f"Slot {name} is not defined for {intent_def.name}")
+                intent["slots"][name] = _client_slot(name, slot)
+        for key, allowed in (
+            (
+                "state",
+                (
+                    "Failed",
+                    "Fulfilled",
+                    "InProgress",
+                    "ReadyForFulfillment",
+                    "Waiting",
+                    "FulfillmentInProgress",
+                ),
+            ),
+            ("confirmationState", ("Confirmed", "Denied", "None")),
+        ):
+            if raw.get(key) is not None:
+                if raw[key] not in allowed:
+                    raise ValidationException(f"sessionState.intent.{key} {raw[key]!r} is invalid")
+                intent[key] = raw[key]
+        return intent
+
+    def _client_action(self, locale: LocaleDef, session: Session, raw: Any) -> dict[str, Any]:
+        kinds = ("Close", "ConfirmIntent", "Delegate", "ElicitIntent", "ElicitSlot", "None")
+        if not isinstance(raw, Mapping) or raw.get("type") not in kinds:
+            raise ValidationException(
+                "sessionState.dialogAction.type must be one of " + ", ".join(kinds)
+            )
+        action: dict[str, Any] = {"type": raw["type"]}
+        if raw["type"] in ("ElicitSlot", "ConfirmIntent") and session.intent is None:
+            raise ValidationException(f"dialogAction {raw['type']} needs sessionState.intent")
+        if raw["type"] == "ElicitSlot":
+            slot_name = raw.get("slotToElicit")
+            intent_def = locale.intent(session.intent["name"]) if session.intent else None
+            if (
+                not isinstance(slot_name, str)
+                or intent_def is None
+                or not intent_def.slot(slot_name)
+            ):
+                raise ValidationException(
+                    "dialogAction.slotToElicit must name a slot of the intent"
+                )
+            action["slotToElicit"] = slot_name
+            assert session.intent is not None
+            session.intent["state"] = "InProgress"
+        if raw["type"] == "ConfirmIntent":
+            assert session.intent is not None
+            session.intent["state"] = "InProgress"
+        return action
+
+    def _hook_intent(
+        self, locale: LocaleDef, session: Session, raw: dict[str, Any]
+    ) -> dict[str, Any]:
+        intent_def = locale.intent(raw["name"])
+        if intent_def is None:
+            raise DependencyFailedException(
+                f"Invalid Lambda Response: intent {raw['name']} is not defined for "
+                f"locale {locale.locale_id}"
+            )
+        previous = (
+            session.intent if session.intent and session.intent["name"] == raw["name"] else {}
+        )
+        intent = self._new_intent(intent_def)
+        intent["state"] = raw.get("state") or previous.get("state") or "InProgress"
+        intent["confirmationState"] = (
+            raw.get("confirmationState") or previous.get("confirmationState") or "None"
+        )
+        slots = raw.get("slots")
+        for name, slot in (slots or {}).items():
+            intent["slots"][name] = copy.deepcopy(slot) if slot is not None else None
+        return intent
+
+    @staticmethod
+    def session_state(session: Session, request_id: str | None) -> dict[str, Any]:
+        """The Lex ``sessionState`` structure of a session."""
+        state: dict[str, Any] = {
+            "dialogAction": copy.deepcopy(session.dialog_action or {"type": "ElicitIntent"}),
+            "sessionAttributes": dict(session.session_attributes),
+        }
+        if session.intent is not None:
+            state["intent"] = copy.deepcopy(session.intent)
+        if session.active_contexts:
+            state["activeContexts"] = copy.deepcopy(session.active_contexts)
+        if request_id:
+            state["originatingRequestId"] = request_id
+        return state
+
+    def _finish(self, turn: Turn) -> dict[str, Any]:
+        session = turn.session
+        if turn.interpretations and session.intent is not None:
+            top = turn.interpretations[0]
+            if top["intent"]["name"] == session.intent["name"]:
+                top["intent"] = copy.deepcopy(session.intent)
+        messages = turn.messages[:_MAX_MESSAGES]
+        session.messages = copy.deepcopy(messages)
+        session.interpretations = copy.deepcopy(turn.interpretations)
+        session.request_attributes = dict(turn.request_attributes)
+        session.originating_request_id = turn.request_id
+        response: dict[str, Any] = {
+            "sessionState": self.session_state(session, turn.request_id),
+            "interpretations": copy.deepcopy(turn.interpretations),
+            "sessionId": session.key.session_id,
+        }
+        if messages:
+            response["messages"] = messages
+        if turn.request_attributes:
+            response["requestAttributes"] = dict(turn.request_attributes)
+        return response
+
+
+def _string_map(value: Any, name: str) -> dict[str, str]:
+    if not isinstance(value, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise ValidationException(f"{name} must map strings to strings")
+    return dict(value)
+
+
+def _client_slot(name: str, slot: Any) -> dict[str, Any] | None:
+    if slot is None:
+        return None
+    value = slot.get("value") if isinstance(slot, Mapping) else None
+    if not isinstance(value, Mapping) or not isinstance(value.get("interpretedValue"), str):
+        raise ValidationException(f"Slot {name} needs value.interpretedValue")
+    out: dict[str, Any] = {"shape": "Scalar", "value": dict(value)}
+    out["value"].setdefault("originalValue", value["interpretedValue"])
+    out["value"].setdefault("resolvedValues", [value["interpretedValue"]])
+    return out
