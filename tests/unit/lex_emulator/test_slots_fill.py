@@ -67,6 +67,8 @@ def test_korean_hello_world(text: str, expected: str) -> None:
         ("my name is john smith", "john", "John"),
         ("call me Ishmael.", "Ishmael", "Ishmael"),
         ("well, my name is Alice", "Alice", "Alice"),
+        ("my name is bob and I like pizza", "bob", "Bob"),
+        ("hi I am Carol, nice to meet you", "Carol", "Carol"),
     ],
 )
 def test_english_hello_world(text: str, original: str, expected: str) -> None:

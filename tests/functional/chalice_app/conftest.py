@@ -1,0 +1,102 @@
+"""Fixtures: fake Lex over HTTP -> template environment -> the app the template names -> client."""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+
+import pytest
+from chalice.test import Client
+
+from chalicelib.lex_client import reset_lex_client
+from lex_emulator.cfn_template import import_handler, load_template, resolve_function
+from tests.fakes.fake_lex import FakeLex
+
+ROOT = Path(__file__).resolve().parents[3]
+TEMPLATE = ROOT / "template.yaml"
+BOT_ID = "LOCALBOTID"
+ALIAS_ID = "TSTALIASID"
+_AWS_CREDENTIAL_VARS = (
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+)
+
+
+@pytest.fixture
+def fake_lex():
+    """A fake Lex V2 runtime on 127.0.0.1, answering RecognizeText."""
+    with FakeLex() as lex:
+        yield lex
+
+
+@pytest.fixture
+def closed_port_url():
+    """An http URL on loopback where nothing listens (connection refused)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def apply_template_env(monkeypatch, tmp_path):
+    """A function applying ChatApiFunction's template env plus env.json-like overrides."""
+
+    def apply(**overrides: str):
+        template = load_template(TEMPLATE)
+        ids = {"LEX_BOT_ID": BOT_ID, "LEX_BOT_ALIAS_ID": ALIAS_ID}
+        spec = resolve_function(
+            template, "ChatApiFunction", ROOT, env_overrides={"ChatApiFunction": ids | overrides}
+        )
+        for name in _AWS_CREDENTIAL_VARS:
+            monkeypatch.delenv(name, raising=False)
+        # No ~/.aws files: the loopback endpoint must work without any AWS setup.
+        monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
+        monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
+        monkeypatch.delenv("AWS_REGION", raising=False)
+        monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+        for name, value in spec.environment.items():
+            monkeypatch.setenv(name, value)
+        reset_lex_client()
+        return spec
+
+    yield apply
+    reset_lex_client()
+
+
+@pytest.fixture
+def chat_spec(apply_template_env, fake_lex):
+    """ChatApiFunction as the template defines it, pointed at the fake Lex."""
+    return apply_template_env(LEX_ENDPOINT_URL=fake_lex.endpoint_url)
+
+
+@pytest.fixture
+def chalice_app(chat_spec):
+    """The object the template names as the handler (``app.app``)."""
+    return import_handler(chat_spec)
+
+
+@pytest.fixture
+def client(chalice_app, tmp_path):
+    """chalice.test.Client with no .chalice config, so only the template's env applies."""
+    with Client(chalice_app, project_dir=str(tmp_path)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def post_chat(client):
+    """POST /chat with a JSON body (or raw bytes) -> (status, parsed JSON body, headers)."""
+
+    def post(body, content_type: str | None = "application/json", headers=None):
+        raw = body if isinstance(body, bytes) else json.dumps(body).encode("utf-8")
+        all_headers = dict(headers or {})
+        if content_type is not None:
+            all_headers["Content-Type"] = content_type
+        response = client.http.post("/chat", headers=all_headers, body=raw)
+        return response.status_code, json.loads(response.body), response.headers
+
+    return post
