@@ -1,0 +1,41 @@
+"""The FallbackIntent code hook: answer what the Lex bot has no intent for with an LLM.
+
+Modules, in the order a request passes through them:
+
+* ``event``    - read-only view of the Lex V2 code-hook event;
+* ``config``   - settings from the environment;
+* ``secrets``  - the API key (env var, then Secrets Manager through Powertools Parameters);
+* ``history``  - past turns kept in ``sessionAttributes["llmHistory"]``;
+* ``prompts``  - the system prompt in the locale's language;
+* ``llm``      - the only module that touches ``openai``; owns the time budget and retries;
+* ``errors``   - the exception tree;
+* ``messages`` - friendly texts for the user when there is no answer;
+* ``response`` - Lex V2 response builders (Close, Delegate, message splitting);
+* ``service``  - the orchestration, with the LLM client and key resolver injectable.
+"""
+
+from llm_fallback.config import Settings
+from llm_fallback.errors import (
+    LLMAuthError,
+    LLMBadResponse,
+    LLMError,
+    LLMNotConfigured,
+    LLMRateLimited,
+    LLMTimeout,
+    LLMUnavailable,
+)
+from llm_fallback.event import LexEvent
+from llm_fallback.service import FallbackService
+
+__all__ = [
+    "FallbackService",
+    "LLMAuthError",
+    "LLMBadResponse",
+    "LLMError",
+    "LLMNotConfigured",
+    "LLMRateLimited",
+    "LLMTimeout",
+    "LLMUnavailable",
+    "LexEvent",
+    "Settings",
+]

@@ -1,0 +1,201 @@
+"""The chat model call: the only module that imports ``openai``.
+
+``OpenAIChat.complete`` runs one chat completion inside a time budget. Each attempt gets the rest
+of the budget as its timeout, and a retry (429, 5xx, connection errors only) starts only when the
+backoff plus a minimal attempt still fit. ``openai``/``httpx2`` errors are translated here, once,
+into the tree in ``llm_fallback.errors``.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import httpx2
+import openai
+
+from llm_fallback.errors import (
+    LLMAuthError,
+    LLMBadResponse,
+    LLMError,
+    LLMRateLimited,
+    LLMTimeout,
+    LLMUnavailable,
+)
+
+__all__ = [
+    "MIN_ATTEMPT_SECONDS",
+    "ChatMessage",
+    "Completion",
+    "LLMClient",
+    "OpenAIChat",
+    "attempt_timeout",
+    "openai_client",
+    "translate_error",
+]
+
+ChatMessage = dict[str, str]
+MIN_ATTEMPT_SECONDS = 0.5
+"""An attempt with less time than this is not started: it could not finish."""
+MAX_CONNECT_SECONDS = 3.0
+BACKOFF_SECONDS = 0.25
+MAX_BACKOFF_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class Completion:
+    text: str
+    model: str
+    finish_reason: str
+    attempts: int
+
+
+class LLMClient(Protocol):
+    """What the service needs from an LLM; tests may pass any object with this method."""
+
+    def complete(self, messages: Sequence[ChatMessage], *, budget_seconds: float) -> Completion:
+        """Answer within ``budget_seconds`` or raise an ``LLMError``."""
+        ...
+
+
+@functools.lru_cache(maxsize=8)
+def openai_client(api_key: str, base_url: str) -> openai.OpenAI:
+    """One SDK client (and connection pool) per key and base URL, kept for the container's life.
+
+    Retries are ours (``max_retries=0``) so they stay inside the budget.
+    """
+    return openai.OpenAI(api_key=api_key, base_url=base_url or None, max_retries=0, timeout=20.0)
+
+
+def _retry_after(exc: openai.APIStatusError) -> float | None:
+    try:
+        value = exc.response.headers.get("retry-after")
+        return float(value) if value is not None else None
+    except (AttributeError, TypeError, ValueError):
+        return None
+
+
+def translate_error(exc: Exception) -> LLMError | None:
+    """Map an ``openai`` (or decoding) error to ours; None for anything else (a bug: let it rise).
+
+    The messages name the cause, never the key or the server's text (which may echo the key).
+    """
+    if isinstance(exc, openai.APITimeoutError):
+        return LLMTimeout("the LLM did not answer in time")
+    if isinstance(exc, openai.APIConnectionError):
+        cause = type(exc.__cause__).__name__ if exc.__cause__ else "connection error"
+        return LLMUnavailable(f"cannot reach the LLM server ({cause})")
+    if isinstance(exc, openai.RateLimitError):
+        if getattr(exc, "code", None) == "insufficient_quota":
+            return LLMUnavailable("the LLM account has no quota left", status=429, retryable=False)
+        return LLMRateLimited("the LLM server is rate limiting", retry_after=_retry_after(exc))
+    if isinstance(exc, (openai.AuthenticationError, openai.PermissionDeniedError)):
+        return LLMAuthError("the LLM server refused the API key", status=exc.status_code)
+    if isinstance(exc, openai.APIStatusError):
+        status = exc.status_code
+        if status >= 500:
+            return LLMUnavailable(f"the LLM server failed with HTTP {status}", status=status)
+        if status == 408:
+            return LLMTimeout("the LLM server timed out", status=status)
+        return LLMUnavailable(
+            f"the LLM server rejected the request with HTTP {status}",
+            status=status,
+            retryable=False,
+        )
+    if isinstance(exc, (openai.APIResponseValidationError, ValueError, TypeError, KeyError)):
+        return LLMBadResponse(f"the LLM answer is not a chat completion ({type(exc).__name__})")
+    if isinstance(exc, openai.OpenAIError):
+        return LLMUnavailable(f"LLM client error ({type(exc).__name__})", retryable=False)
+    return None
+
+
+def attempt_timeout(remaining: float) -> httpx2.Timeout:
+    """Split the remaining time between connecting and reading.
+
+    httpx timeouts apply per phase, so a single float would allow connect + read = 2 x remaining;
+    splitting keeps one attempt inside the remaining budget.
+    """
+    connect = min(MAX_CONNECT_SECONDS, remaining / 2)
+    return httpx2.Timeout(remaining - connect, connect=connect)
+
+
+def _text_of(completion: Any) -> tuple[str, str, str]:
+    choices = getattr(completion, "choices", None)
+    if not choices:
+        raise LLMBadResponse("the LLM answer has no choices")
+    choice = choices[0]
+    message = getattr(choice, "message", None)
+    content = getattr(message, "content", None)
+    if not isinstance(content, str) or not content.strip():
+        refusal = getattr(message, "refusal", None)
+        if isinstance(refusal, str) and refusal.strip():
+            content = refusal
+        else:
+            raise LLMBadResponse("the LLM answer has no text")
+    finish = getattr(choice, "finish_reason", None)
+    model = getattr(completion, "model", None)
+    return content.strip(), str(finish or ""), str(model or "")
+
+
+class OpenAIChat:
+    """``LLMClient`` over the official SDK. ``clock``/``sleep`` are injectable for tests."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str,
+        base_url: str,
+        model: str,
+        max_tokens: int,
+        max_retries: int,
+        client: openai.OpenAI | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._client = client if client is not None else openai_client(api_key, base_url)
+        self._model = model
+        self._max_tokens = max_tokens
+        self._max_retries = max_retries
+        self._clock = clock
+        self._sleep = sleep
+
+    def complete(self, messages: Sequence[ChatMessage], *, budget_seconds: float) -> Completion:
+        deadline = self._clock() + budget_seconds
+        attempt = 0
+        while True:
+            attempt += 1
+            remaining = deadline - self._clock()
+            if remaining < MIN_ATTEMPT_SECONDS:
+                raise LLMTimeout("no time left in the budget for an LLM call")
+            try:
+                return self._attempt(messages, timeout=remaining, attempt=attempt)
+            except LLMError as error:
+                if not error.retryable or attempt > self._max_retries:
+                    raise
+                wait = min(BACKOFF_SECONDS * 2 ** (attempt - 1), MAX_BACKOFF_SECONDS)
+                if isinstance(error, LLMRateLimited) and error.retry_after is not None:
+                    wait = max(wait, error.retry_after)
+                if deadline - self._clock() - wait < MIN_ATTEMPT_SECONDS:
+                    raise  # a retry could not finish in time: report the real cause
+                self._sleep(wait)
+
+    def _attempt(
+        self, messages: Sequence[ChatMessage], *, timeout: float, attempt: int
+    ) -> Completion:
+        try:
+            completion = self._client.chat.completions.create(
+                model=self._model,
+                messages=list(messages),  # type: ignore[arg-type]
+                max_tokens=self._max_tokens,
+                timeout=attempt_timeout(timeout),
+            )
+        except Exception as exc:  # translated once, here
+            error = translate_error(exc)
+            if error is None:
+                raise
+            raise error from exc
+        text, finish_reason, model = _text_of(completion)
+        return Completion(text=text, model=model, finish_reason=finish_reason, attempts=attempt)

@@ -1,0 +1,402 @@
+"""An OpenAI-compatible HTTP server on loopback, for tests and local development only.
+
+It speaks just enough of the OpenAI REST API for the official ``openai`` SDK to talk to it over real
+HTTP: ``POST /v1/chat/completions`` and ``GET /v1/models``. Its behaviour can be switched while it
+runs, in process (``set_behavior``) or from another process (``POST /_fake/behavior``):
+
+* ``ok``      - a real-shaped ``chat.completion``; the answer is ``reply`` verbatim or, when
+                ``reply`` is None, ``"[fake-llm] You asked: <last user message>"``, so tests can
+                see what was sent;
+* ``status``  - an OpenAI-style error body with the given HTTP status (429, 500, 401, ...);
+* ``garbage`` - HTTP 200 with a body that is not a chat completion (not even JSON);
+* ``slow``    - the ``ok`` answer, sent after ``delay`` seconds.
+
+Usage::
+
+    with FakeOpenAI() as llm:
+        client = openai.OpenAI(api_key="x", base_url=llm.base_url)
+        llm.set_behavior("status", status=429)
+        llm.requests  # JSON bodies received by /v1/chat/completions
+
+Command line: ``python -m tests.fakes.fake_openai --port 8081`` prints the base URL and serves until
+SIGTERM or Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import signal
+import sys
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import FrameType, TracebackType
+from typing import Any
+
+__all__ = ["MODES", "Behavior", "FakeOpenAI", "main"]
+
+MODES = ("ok", "status", "garbage", "slow")
+MAX_BODY_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Behavior:
+    """How the server answers the next chat completion requests."""
+
+    mode: str = "ok"
+    status: int = 500
+    delay: float = 0.0
+    reply: str | None = None
+
+    @classmethod
+    def build(
+        cls,
+        mode: str,
+        *,
+        status: int | None = None,
+        delay: float | None = None,
+        reply: str | None = None,
+    ) -> Behavior:
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r}; expected one of {', '.join(MODES)}")
+        if status is not None and not (100 <= int(status) <= 599):
+            raise ValueError(f"status must be an HTTP status code, got {status!r}")
+        if delay is not None and float(delay) < 0:
+            raise ValueError("delay must be >= 0")
+        if reply is not None and not isinstance(reply, str):
+            raise ValueError("reply must be a string or null")
+        return cls(
+            mode=mode,
+            status=int(status) if status is not None else 500,
+            delay=float(delay) if delay is not None else (5.0 if mode == "slow" else 0.0),
+            reply=reply,
+        )
+
+
+def _last_user_text(body: dict[str, Any]) -> str:
+    messages = body.get("messages")
+    if not isinstance(messages, list):
+        return ""
+    for message in reversed(messages):
+        if isinstance(message, dict) and message.get("role") == "user":
+            content = message.get("content")
+            if isinstance(content, str):
+                return content
+            if isinstance(content, list):  # content parts
+                return " ".join(
+                    str(p.get("text", "")) for p in content if isinstance(p, dict)
+                ).strip()
+    return ""
+
+
+def _completion(body: dict[str, Any], reply: str | None) -> dict[str, Any]:
+    asked = _last_user_text(body)
+    content = reply if reply is not None else f"[fake-llm] You asked: {asked}"
+    prompt_tokens = sum(
+        len(str(m.get("content", "")).split())
+        for m in body.get("messages", [])
+        if isinstance(m, dict)
+    )
+    completion_tokens = len(content.split())
+    return {
+        "id": f"chatcmpl-fake{uuid.uuid4().hex[:20]}",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": str(body.get("model") or "fake-model"),
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": content, "refusal": None},
+                "logprobs": None,
+                "finish_reason": "stop",
+            }
+        ],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        },
+        "system_fingerprint": "fp_fake",
+    }
+
+
+_ERROR_TYPES = {
+    400: ("invalid_request_error", "Bad request."),
+    401: ("invalid_request_error", "Incorrect API key provided."),
+    403: ("permission_error", "Forbidden."),
+    404: ("invalid_request_error", "Not found."),
+    429: ("rate_limit_error", "Rate limit reached. Please try again later."),
+    500: ("server_error", "The server had an error while processing your request."),
+    502: ("server_error", "Bad gateway."),
+    503: ("server_error", "The engine is currently overloaded."),
+}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Stay quiet: test output is for the tests."""
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _send_json(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
+        self._send_raw(status, json.dumps(payload).encode("utf-8"), "application/json", headers)
+
+    def _send_raw(
+        self,
+        status: int,
+        data: bytes,
+        content_type: str,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("x-request-id", f"req_fake{uuid.uuid4().hex[:12]}")
+            for key, value in (headers or {}).items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (timeout); nothing to tell it
+
+    def _error(self, status: int, message: str, type_: str = "invalid_request_error") -> None:
+        self._send_json(
+            status, {"error": {"message": message, "type": type_, "param": None, "code": None}}
+        )
+
+    def _read_json(self) -> Any:
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY_BYTES:
+            raise ValueError("body too large")
+        raw = self.rfile.read(length) if length else b""
+        return json.loads(raw.decode("utf-8")) if raw else None
+
+    # -- routes --------------------------------------------------------------------------------
+    def do_GET(self) -> None:
+        path = self.path.split("?", 1)[0].rstrip("/")
+        if path == "/v1/models":
+            self._send_json(
+                200,
+                {
+                    "object": "list",
+                    "data": [
+                        {"id": m, "object": "model", "created": 0, "owned_by": "fake"}
+                        for m in ("gpt-4o-mini", "fake-model")
+                    ],
+                },
+            )
+        elif path in ("", "/_fake/health"):
+            self._send_json(200, {"status": "ok", "base_url": self.server.base_url})
+        else:
+            self._error(404, f"Unknown path {path}")
+
+    def do_POST(self) -> None:
+        path = self.path.split("?", 1)[0].rstrip("/")
+        try:
+            body = self._read_json()
+        except (ValueError, UnicodeDecodeError):
+            self._error(400, "Body is not valid JSON.")
+            return
+        if path == "/_fake/behavior":
+            self._set_behavior(body)
+        elif path == "/v1/chat/completions":
+            self._chat(body)
+        else:
+            self._error(404, f"Unknown path {path}")
+
+    def _set_behavior(self, body: Any) -> None:
+        if not isinstance(body, dict):
+            self._error(400, "Expected a JSON object.")
+            return
+        try:
+            behavior = Behavior.build(
+                str(body.get("mode", "ok")),
+                status=body.get("status"),
+                delay=body.get("delay"),
+                reply=body.get("reply"),
+            )
+        except (TypeError, ValueError) as exc:
+            self._error(400, str(exc))
+            return
+        self.server.fake.behavior = behavior
+        self._send_json(
+            200,
+            {
+                "mode": behavior.mode,
+                "status": behavior.status,
+                "delay": behavior.delay,
+                "reply": behavior.reply,
+            },
+        )
+
+    def _chat(self, body: Any) -> None:
+        if not isinstance(body, dict) or not isinstance(body.get("messages"), list):
+            self._error(400, "'messages' is required.")
+            return
+        fake = self.server.fake
+        fake.record(body, self.headers.get("Authorization", ""))
+        behavior = fake.behavior
+        if behavior.mode == "status":
+            type_, message = _ERROR_TYPES.get(
+                behavior.status, ("server_error" if behavior.status >= 500 else "error", "Error.")
+            )
+            self._error(behavior.status, message, type_)
+            return
+        if behavior.mode == "garbage":
+            self._send_raw(200, b"<html>this is not a chat completion", "application/json")
+            return
+        if behavior.mode == "slow" and fake.wait_or_stop(behavior.delay):
+            return  # server shutting down
+        self._send_json(200, _completion(body, behavior.reply))
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], fake: FakeOpenAI) -> None:
+        super().__init__(address, _Handler)
+        self.fake = fake
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.fake.base_url}"
+
+
+class FakeOpenAI:
+    """The fake server; a context manager that starts it in a daemon thread."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        self._lock = threading.Lock()
+        self._requests: list[dict[str, Any]] = []
+        self._authorizations: list[str] = []
+        self._behavior = Behavior()
+        self._stopping = threading.Event()
+        self._host = host
+        self._server = _Server((host, port), self)
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    def start(self) -> FakeOpenAI:
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._server.serve_forever, name="fake-openai", daemon=True
+            )
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._thread is not None:
+            self._server.shutdown()
+            self._thread.join(timeout=5)
+            self._thread = None
+        self._server.server_close()
+
+    def __enter__(self) -> FakeOpenAI:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # -- state ---------------------------------------------------------------------------------
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
+    @property
+    def root_url(self) -> str:
+        return f"http://{self._host}:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.root_url}/v1"
+
+    @property
+    def behavior(self) -> Behavior:
+        with self._lock:
+            return self._behavior
+
+    @behavior.setter
+    def behavior(self, value: Behavior) -> None:
+        with self._lock:
+            self._behavior = value
+
+    def set_behavior(
+        self,
+        mode: str,
+        *,
+        status: int | None = None,
+        delay: float | None = None,
+        reply: str | None = None,
+    ) -> None:
+        """Switch how chat completions are answered (see the module docstring)."""
+        self.behavior = Behavior.build(mode, status=status, delay=delay, reply=reply)
+
+    def record(self, body: dict[str, Any], authorization: str = "") -> None:
+        with self._lock:
+            self._requests.append(copy.deepcopy(body))
+            self._authorizations.append(authorization)
+
+    @property
+    def requests(self) -> list[dict[str, Any]]:
+        """A copy of every chat completion request body received, oldest first."""
+        with self._lock:
+            return copy.deepcopy(self._requests)
+
+    @property
+    def authorizations(self) -> list[str]:
+        """The ``Authorization`` header of each chat completion request (tests check the key)."""
+        with self._lock:
+            return list(self._authorizations)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._requests.clear()
+            self._authorizations.clear()
+
+    def wait_or_stop(self, seconds: float) -> bool:
+        """Sleep ``seconds``; True if the server is stopping meanwhile."""
+        return self._stopping.wait(seconds)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Run a fake OpenAI-compatible server on loopback.")
+    parser.add_argument("--port", type=int, default=0, help="port (0 picks a free one)")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--mode", default="ok", choices=MODES)
+    parser.add_argument("--status", type=int, default=None)
+    parser.add_argument("--delay", type=float, default=None)
+    parser.add_argument("--reply", default=None)
+    args = parser.parse_args(argv)
+
+    fake = FakeOpenAI(host=args.host, port=args.port)
+    fake.set_behavior(args.mode, status=args.status, delay=args.delay, reply=args.reply)
+    done = threading.Event()
+
+    def _stop(signum: int, frame: FrameType | None) -> None:
+        done.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    with fake:
+        print(fake.base_url, flush=True)
+        while not done.wait(0.5):
+            pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
