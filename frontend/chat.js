@@ -1,0 +1,284 @@
+// The chat page's controller: owns the conversation state and wires the DOM hooks listed in
+// docs/contracts.md ("Page"). Talking to the server lives in js/api.js, storage in js/store.js,
+// bubbles in js/view.js, strings in js/i18n.js. When ready it sets <html data-ready="1">.
+
+import { ChatError, postChat } from "./js/api.js";
+import { DEFAULT_LANG, LOCALE_IDS, applyStrings, normalizeLang, t } from "./js/i18n.js";
+import { Store } from "./js/store.js";
+import { renderEntry } from "./js/view.js";
+
+export const MAX_CHARS = 1024;
+
+const $ = (id) => document.getElementById(id);
+const els = {
+  messages: $("messages"),
+  form: $("composer"),
+  input: $("input"),
+  send: $("send"),
+  counter: $("counter"),
+  hint: $("input-hint"),
+  lang: $("lang"),
+  newConversation: $("new-conversation"),
+  typing: document.querySelector(".typing"),
+  announcer: $("announcer"),
+};
+
+const store = new Store();
+const state = {
+  lang: DEFAULT_LANG,
+  entries: [],
+  busy: false,
+  inflight: null, // AbortController of the request in flight
+  composing: false,
+};
+let nextId = 0;
+const newId = () => `${Date.now().toString(36)}-${(nextId++).toString(36)}`;
+
+const charCount = (text) => [...text].length; // code points, like the server's len()
+
+// --- state -> DOM -----------------------------------------------------------------------------
+
+function persist() {
+  store.saveLog(state.entries);
+}
+
+function scrollToEnd() {
+  els.messages.scrollTop = els.messages.scrollHeight;
+}
+
+function append(entry) {
+  state.entries.push(entry);
+  els.messages.append(renderEntry(entry, state.lang, { onRetry: retry }));
+  scrollToEnd();
+}
+
+function replaceNode(entry) {
+  const node = els.messages.querySelector(`[data-entry-id="${CSS.escape(entry.id)}"]`);
+  if (node) node.replaceWith(renderEntry(entry, state.lang, { onRetry: retry }));
+}
+
+function removeEntry(entry) {
+  state.entries = state.entries.filter((e) => e !== entry);
+  els.messages.querySelector(`[data-entry-id="${CSS.escape(entry.id)}"]`)?.remove();
+}
+
+function renderAll() {
+  // aria-busy keeps screen readers from re-reading the whole log while it is rebuilt.
+  els.messages.setAttribute("aria-busy", "true");
+  els.messages.replaceChildren(
+    ...state.entries.map((e) => renderEntry(e, state.lang, { onRetry: retry })),
+  );
+  els.messages.setAttribute("aria-busy", "false");
+  scrollToEnd();
+}
+
+function updateControls() {
+  const text = els.input.value;
+  const count = charCount(text);
+  const over = count > MAX_CHARS;
+  els.counter.textContent = t(state.lang, "counter", { n: count, max: MAX_CHARS });
+  els.counter.classList.toggle("over", over);
+  els.counter.classList.toggle("near", !over && count > MAX_CHARS * 0.9);
+  els.input.setAttribute("aria-invalid", String(over));
+  const hint = over ? t(state.lang, "tooLong", { max: MAX_CHARS }) : t(state.lang, "inputHint");
+  if (els.hint.textContent !== hint) els.hint.textContent = hint; // a live region: only on change
+  els.hint.classList.toggle("over", over);
+  els.send.disabled = state.busy || over || text.trim() === "";
+}
+
+function setBusy(busy) {
+  state.busy = busy;
+  els.typing.classList.toggle("is-active", busy);
+  if (busy) {
+    const dots = document.createElement("span");
+    dots.className = "dots";
+    dots.setAttribute("aria-hidden", "true");
+    dots.append(...[0, 1, 2].map(() => document.createElement("i")));
+    const label = document.createElement("span");
+    label.className = "typing-text";
+    label.textContent = t(state.lang, "typing");
+    els.typing.replaceChildren(dots, label);
+  } else {
+    els.typing.replaceChildren();
+  }
+  els.messages.setAttribute("aria-busy", "false");
+  updateControls();
+}
+
+function autoGrow() {
+  els.input.style.height = "auto";
+  els.input.style.height = `${Math.min(els.input.scrollHeight, window.innerHeight * 0.4)}px`;
+}
+
+// --- sending ----------------------------------------------------------------------------------
+
+async function deliver(userEntry) {
+  const controller = new AbortController();
+  state.inflight = controller;
+  setBusy(true);
+  const request = {
+    text: userEntry.text,
+    sessionId: store.sessionId(),
+    localeId: LOCALE_IDS[state.lang],
+  };
+  try {
+    const reply = await postChat(request, { signal: controller.signal });
+    if (state.inflight !== controller) return; // superseded by "New conversation"
+    if (reply.sessionId && reply.sessionId !== request.sessionId) store.setSessionId(reply.sessionId);
+    userEntry.pending = false;
+    userEntry.failed = false;
+    replaceNode(userEntry);
+    const time = new Date().toISOString();
+    const messages = reply.messages.length ? reply.messages : [{ content: "", contentType: "PlainText" }];
+    for (const m of messages) {
+      append({ kind: "bot", id: newId(), text: m.content, contentType: m.contentType, source: reply.source, time });
+    }
+  } catch (err) {
+    if (state.inflight !== controller) return;
+    const e = err instanceof ChatError ? err : new ChatError("network");
+    if (e.kind === "aborted") return;
+    userEntry.pending = false;
+    userEntry.failed = true;
+    replaceNode(userEntry);
+    append({
+      kind: "error",
+      id: newId(),
+      errorKind: e.kind,
+      status: e.status,
+      code: e.code,
+      serverMessage: e.serverMessage.slice(0, 300),
+      retryText: userEntry.text,
+      userId: userEntry.id,
+      time: new Date().toISOString(),
+    });
+  } finally {
+    if (state.inflight === controller) {
+      state.inflight = null;
+      setBusy(false);
+      persist();
+    }
+  }
+}
+
+function submit() {
+  const text = els.input.value;
+  if (state.busy || text.trim() === "" || charCount(text) > MAX_CHARS) return;
+  const entry = { kind: "user", id: newId(), text, time: new Date().toISOString(), pending: true };
+  append(entry);
+  persist();
+  els.input.value = "";
+  store.saveDraft("");
+  autoGrow();
+  updateControls();
+  deliver(entry);
+}
+
+function retry(errorEntry) {
+  if (state.busy) return;
+  let userEntry = state.entries.find((e) => e.id === errorEntry.userId && e.kind === "user");
+  removeEntry(errorEntry);
+  if (!userEntry) {
+    // The user bubble fell out of the saved log: show the text again rather than lose it.
+    userEntry = { kind: "user", id: newId(), text: errorEntry.retryText, time: new Date().toISOString() };
+    append(userEntry);
+  }
+  userEntry.pending = true;
+  persist();
+  els.input.focus();
+  deliver(userEntry);
+}
+
+function newConversation() {
+  const hadRequest = state.inflight;
+  state.inflight = null;
+  hadRequest?.abort();
+  store.resetConversation();
+  state.entries = [];
+  renderAll();
+  setBusy(false);
+  els.announcer.textContent = t(state.lang, "conversationCleared");
+  els.input.focus();
+}
+
+function setLanguage(lang) {
+  state.lang = lang;
+  store.saveLang(lang);
+  document.documentElement.lang = lang;
+  document.title = t(lang, "pageTitle");
+  applyStrings(document, lang);
+  if (els.lang.value !== lang) els.lang.value = lang;
+  if (state.busy) setBusy(true); // re-localise the typing text
+  renderAll();
+  updateControls();
+}
+
+// --- events -----------------------------------------------------------------------------------
+
+function onKeyDown(event) {
+  if (event.key !== "Enter") return;
+  // Korean/Japanese/Chinese IMEs send Enter to commit a syllable: that must never send.
+  if (event.isComposing || event.keyCode === 229 || state.composing) return;
+  if (event.shiftKey) return; // the browser inserts the newline
+  event.preventDefault();
+  submit();
+}
+
+function wire() {
+  els.form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    submit();
+  });
+  els.input.addEventListener("keydown", onKeyDown);
+  els.input.addEventListener("compositionstart", () => {
+    state.composing = true;
+  });
+  els.input.addEventListener("compositionend", () => {
+    state.composing = false;
+  });
+  els.input.addEventListener("input", () => {
+    store.saveDraft(els.input.value);
+    autoGrow();
+    updateControls();
+  });
+  els.lang.addEventListener("change", () => setLanguage(normalizeLang(els.lang.value) || DEFAULT_LANG));
+  els.newConversation.addEventListener("click", newConversation);
+}
+
+function restore() {
+  const entries = store.loadLog().map((e) => ({ ...e, id: String(e.id || newId()) }));
+  // A reload while a request was in flight: its answer is gone; offer Retry instead.
+  for (const entry of entries.filter((e) => e.kind === "user" && e.pending)) {
+    entry.pending = false;
+    entry.failed = true;
+    const at = entries.indexOf(entry);
+    entries.splice(at + 1, 0, {
+      kind: "error",
+      id: newId(),
+      errorKind: "interrupted",
+      retryText: entry.text,
+      userId: entry.id,
+      time: new Date().toISOString(),
+    });
+  }
+  state.entries = entries;
+  els.input.value = store.loadDraft();
+}
+
+function init() {
+  store.sessionId(); // created now, so each tab has its own from the first load
+  restore();
+  const lang =
+    normalizeLang(store.loadLang()) ||
+    (navigator.languages || [navigator.language]).map(normalizeLang).find(Boolean) ||
+    DEFAULT_LANG;
+  wire();
+  setLanguage(lang);
+  persist();
+  els.input.disabled = false;
+  autoGrow();
+  updateControls();
+  document.documentElement.dataset.ready = "1";
+  performance.mark?.("chat-ready"); // read by bench/page_load.py
+}
+
+init();

@@ -1,0 +1,104 @@
+// Builds message bubbles from conversation entries. Text goes in with textContent; only LLM answers
+// go through the sanitising Markdown renderer (markdown.js). Nothing here uses innerHTML.
+
+import { t } from "./i18n.js";
+import { renderMarkdown } from "./markdown.js";
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function hiddenLabel(text) {
+  return el("span", "visually-hidden", `${text} `);
+}
+
+function timeElement(iso, lang) {
+  const node = el("time", "msg-time");
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return node;
+  node.dateTime = date.toISOString();
+  node.textContent = new Intl.DateTimeFormat(lang === "ko" ? "ko-KR" : "en-US", {
+    hour: "numeric",
+    minute: "2-digit",
+  }).format(date);
+  node.title = date.toLocaleString(lang === "ko" ? "ko-KR" : "en-US");
+  return node;
+}
+
+/** SSML is for speech; show only its text, parsed in an inert document (nothing runs or loads). */
+function ssmlToText(ssml) {
+  const doc = new DOMParser().parseFromString(ssml, "text/html");
+  return (doc.body.textContent || "").trim();
+}
+
+function botBody(entry, lang) {
+  const body = el("div", "msg-body");
+  const text = entry.contentType === "SSML" ? ssmlToText(entry.text) : entry.text;
+  if (!text) {
+    body.textContent = t(lang, "noReply");
+  } else if (entry.source === "llm") {
+    renderMarkdown(body, text);
+  } else {
+    body.textContent = text;
+  }
+  return body;
+}
+
+const ERROR_KEYS = {
+  network: "errNetwork",
+  timeout: "errTimeout",
+  "bad-response": "errBadResponse",
+  interrupted: "errInterrupted",
+};
+
+/** The localised, user-facing sentence for a failed request. */
+export function errorText(entry, lang) {
+  if (entry.errorKind !== "http") return t(lang, ERROR_KEYS[entry.errorKind] || "errServer");
+  if (entry.status === 429) return t(lang, "errRate");
+  if (entry.status >= 400 && entry.status < 500) return t(lang, "errBadRequest");
+  return t(lang, "errServer");
+}
+
+/** One bubble (an element with class "msg") for a conversation entry. */
+export function renderEntry(entry, lang, { onRetry } = {}) {
+  const item = el("div", "msg");
+  item.dataset.entryId = entry.id;
+  const meta = el("div", "msg-meta");
+
+  if (entry.kind === "user") {
+    item.classList.add("msg-user");
+    if (entry.failed) item.classList.add("msg-failed");
+    item.append(hiddenLabel(t(lang, "youSay")));
+    item.append(el("div", "msg-body", entry.text));
+  } else if (entry.kind === "bot") {
+    const source = entry.source === "llm" ? "llm" : "lex";
+    item.classList.add("msg-bot");
+    item.dataset.source = source;
+    item.append(hiddenLabel(t(lang, "botSays")));
+    item.append(botBody(entry, lang));
+    const badge = el("span", `badge badge-${source}`, t(lang, source === "llm" ? "sourceLlm" : "sourceLex"));
+    badge.title = t(lang, source === "llm" ? "sourceLlmTitle" : "sourceLexTitle");
+    meta.append(badge);
+  } else {
+    item.classList.add("msg-error");
+    item.append(hiddenLabel(t(lang, "errorSays")));
+    const body = el("div", "msg-body");
+    body.append(el("p", "error-text", errorText(entry, lang)));
+    if (entry.serverMessage) {
+      body.append(el("p", "error-detail", t(lang, "serverSaid", { message: entry.serverMessage })));
+    }
+    item.append(body);
+    if (entry.retryText) {
+      const retry = el("button", "retry", t(lang, "retry"));
+      retry.type = "button";
+      retry.addEventListener("click", () => onRetry?.(entry));
+      meta.append(retry);
+    }
+  }
+  meta.append(timeElement(entry.time, lang));
+  item.append(meta);
+  return item;
+}
