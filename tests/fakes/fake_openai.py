@@ -137,6 +137,7 @@ _ERROR_TYPES = {
 
 
 class _Handler(BaseHTTPRequestHandler):
+    disable_nagle_algorithm = True  # no 40 ms Nagle/delayed-ACK stall between headers and body
     server: _Server
     protocol_version = "HTTP/1.1"
 
@@ -259,6 +260,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128  # listen backlog for concurrent benchmark clients
     allow_reuse_address = True
 
     def __init__(self, address: tuple[str, int], fake: FakeOpenAI) -> None:

@@ -1,0 +1,213 @@
+"""End-to-end ``POST /chat`` latency through the local stack (front server → Chalice → emulator).
+
+Starts ``devstack.Stack`` with a zero-delay fake OpenAI-compatible server, then, for a Lex-matched
+turn ("안녕" in a fresh session each time) and for a fallback turn (a question the bot has no
+intent for, answered by the fake LLM), sends requests at concurrency 1, 8 and 32 and prints p50,
+p99, throughput and errors. A response counts as an error unless it is HTTP 200 with the expected
+source and answer.
+
+Targets (checked in the same run, since the machine is noisy):
+  * zero errors in every row;
+  * Lex-matched turn: p99 at concurrency 8 <= 4 x p50 at concurrency 1.
+
+Run: ``python bench/e2e_chat.py`` (``--quick`` for a shorter run). Exit status 1 if a target fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import sys
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from devstack import Stack  # noqa: E402
+from tests.fakes.fake_openai import FakeOpenAI  # noqa: E402
+
+CONCURRENCY = (1, 8, 32)
+TARGET_RATIO = 4.0
+LEX_TEXT = "안녕"
+LEX_ANSWER = "이름이 무엇인가요?"
+FALLBACK_TEXT = "하늘은 왜 파란가요?"
+
+
+@dataclass
+class Row:
+    turn: str
+    concurrency: int
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    first_error: str = ""
+    wall: float = 0.0
+
+    @property
+    def count(self) -> int:
+        return len(self.latencies) + self.errors
+
+    def percentile(self, q: float) -> float:
+        """Nearest-rank percentile in milliseconds (nan when nothing succeeded)."""
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        rank = max(1, min(len(ordered), int(-(-q * len(ordered) // 100))))
+        return ordered[rank - 1] * 1000
+
+
+def _check(turn: str, status: int, body: bytes) -> str:
+    """Empty string when the answer is right, else why it is not."""
+    if status != 200:
+        return f"HTTP {status}: {body[:120]!r}"
+    try:
+        data = json.loads(body)
+        contents = [m["content"] for m in data["messages"]]
+        source = data["source"]
+    except (ValueError, KeyError, TypeError):
+        return f"unexpected body {body[:120]!r}"
+    if turn == "lex" and (source != "lex" or contents != [LEX_ANSWER]):
+        return f"lex turn answered {source}: {contents!r}"
+    if turn == "fallback" and (source != "llm" or not contents[0].startswith("[fake-llm]")):
+        return f"fallback turn answered {source}: {contents!r}"
+    return ""
+
+
+def _worker(
+    host: str,
+    port: int,
+    turn: str,
+    row: Row,
+    budget: list[int],
+    lock: threading.Lock,
+    start: threading.Barrier,
+    stop_at: float,
+) -> None:
+    text = LEX_TEXT if turn == "lex" else FALLBACK_TEXT
+    conn = http.client.HTTPConnection(host, port, timeout=60)
+    start.wait()
+    try:
+        while True:
+            with lock:
+                if budget[0] <= 0 or time.monotonic() > stop_at:
+                    return
+                budget[0] -= 1
+            payload = json.dumps(
+                {"text": text, "sessionId": f"bench-{uuid.uuid4().hex}", "localeId": "ko_KR"},
+                ensure_ascii=False,
+            ).encode()
+            began = time.perf_counter()
+            try:
+                conn.request(
+                    "POST", "/chat", body=payload, headers={"Content-Type": "application/json"}
+                )
+                response = conn.getresponse()
+                body = response.read()
+                problem = _check(turn, response.status, body)
+            except (OSError, http.client.HTTPException) as exc:
+                conn.close()
+                conn = http.client.HTTPConnection(host, port, timeout=60)
+                problem = f"{type(exc).__name__}: {exc}"
+            elapsed = time.perf_counter() - began
+            with lock:
+                if problem:
+                    row.errors += 1
+                    row.first_error = row.first_error or problem
+                else:
+                    row.latencies.append(elapsed)
+    finally:
+        conn.close()
+
+
+def run_row(url: str, turn: str, concurrency: int, requests: int, max_seconds: float) -> Row:
+    host, port = url.split("://", 1)[1].rstrip("/").rsplit(":", 1)
+    row = Row(turn, concurrency)
+    lock = threading.Lock()
+    budget = [requests]
+    start = threading.Barrier(concurrency + 1)
+    began = time.monotonic()
+    threads = [
+        threading.Thread(
+            target=_worker,
+            args=(host, int(port), turn, row, budget, lock, start, began + max_seconds),
+            daemon=True,
+        )
+        for _ in range(concurrency)
+    ]
+    for thread in threads:
+        thread.start()
+    began = time.monotonic()
+    start.wait()
+    for thread in threads:
+        thread.join()
+    row.wall = time.monotonic() - began
+    return row
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer requests per row")
+    parser.add_argument("--max-seconds", type=float, default=15.0, help="cap per row")
+    args = parser.parse_args(argv)
+    # p99 needs samples: at least 200 per row (c1 and c8), 40 per worker at c32.
+    per_worker = 4 if args.quick else 40
+    minimum = 15 if args.quick else 200
+
+    rows: list[Row] = []
+    with FakeOpenAI() as llm:
+        llm.set_behavior("ok")
+        env_vars = {
+            "Parameters": {},
+            "FallbackFunction": {"OPENAI_API_KEY": "", "OPENAI_BASE_URL": llm.base_url},
+            "ChatApiFunction": {},
+        }
+        started = time.monotonic()
+        with Stack(port=0, template=REPO / "template.yaml", env_vars=env_vars) as stack:
+            print(f"stack up in {time.monotonic() - started:.1f} s at {stack.url}")
+            for turn in ("lex", "fallback"):
+                run_row(stack.url, turn, 4, 12, args.max_seconds)  # warm-up, not reported
+                for concurrency in CONCURRENCY:
+                    count = max(minimum, concurrency * per_worker)
+                    rows.append(run_row(stack.url, turn, concurrency, count, args.max_seconds))
+            failure = stack.failure
+
+    print()
+    header = ("turn", "conc", "n", "errors", "p50 ms", "p99 ms", "req/s")
+    print("{:<9} {:>4} {:>5} {:>6} {:>8} {:>8} {:>7}".format(*header))
+    for row in rows:
+        rate = len(row.latencies) / row.wall if row.wall else 0.0
+        print(
+            f"{row.turn:<9} {row.concurrency:>4} {row.count:>5} {row.errors:>6} "
+            f"{row.percentile(50):>8.1f} {row.percentile(99):>8.1f} {rate:>7.1f}"
+        )
+    for row in rows:
+        if row.first_error:
+            print(f"  first error ({row.turn}, c={row.concurrency}): {row.first_error}")
+
+    total_errors = sum(r.errors for r in rows)
+    lex = {r.concurrency: r for r in rows if r.turn == "lex"}
+    ratio = lex[8].percentile(99) / lex[1].percentile(50)
+    ok_errors = total_errors == 0 and failure is None
+    ok_ratio = ratio <= TARGET_RATIO
+    print()
+    print(
+        f"target: zero errors .......................... {total_errors} -> "
+        f"{'PASS' if ok_errors else 'FAIL'}"
+    )
+    print(
+        f"target: lex p99@c8 / p50@c1 <= {TARGET_RATIO:.0f} ............ "
+        f"{lex[8].percentile(99):.1f} / {lex[1].percentile(50):.1f} = {ratio:.2f} -> "
+        f"{'PASS' if ok_ratio else 'FAIL'}"
+    )
+    if failure:
+        print(f"stack failure: {failure}")
+    return 0 if ok_errors and ok_ratio else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,198 @@
+"""Turn ``template.yaml`` plus a SAM ``env.json`` into what each local process needs.
+
+Nothing here touches the network or starts a process: it is plain data in, data out, so the merging
+rules are easy to test. The rules:
+
+* ``env.json`` is SAM's format: ``{"Parameters": {...}, "<LogicalId>": {"NAME": "value"}}``.
+* ``OPENAI_API_KEY``, ``OPENAI_BASE_URL`` and ``OPENAI_MODEL`` from the process environment override
+  the file's ``FallbackFunction`` values. An empty string means unset, in the file and in the
+  environment, so the template's default applies.
+* The Chalice app gets the template's ``ChatApiFunction`` environment, then the file's
+  ``ChatApiFunction`` section, then the values that point it at the local emulator.
+* Inherited ``OPENAI_*`` and AWS credential variables never reach a child: a developer's real key or
+  profile must not leak into a local run by accident.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lex_emulator.cfn_template import resolve_function
+
+__all__ = [
+    "BOT_ALIAS_ID",
+    "BOT_ID",
+    "CHAT_API_FUNCTION",
+    "FALLBACK_FUNCTION",
+    "LLM_OVERRIDE_NAMES",
+    "REGION",
+    "ConfigError",
+    "EnvVars",
+    "LlmMode",
+    "apply_llm_overrides",
+    "chat_api_environment",
+    "child_base_environment",
+    "fallback_environment",
+    "load_env_vars",
+    "parse_env_vars",
+    "select_llm_mode",
+]
+
+EnvVars = dict[str, dict[str, str]]
+
+CHAT_API_FUNCTION = "ChatApiFunction"
+FALLBACK_FUNCTION = "FallbackFunction"
+BOT_ID = "LOCALBOTID"
+BOT_ALIAS_ID = "TSTALIASID"
+REGION = "us-east-1"
+LLM_OVERRIDE_NAMES = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL")
+SECRET_PLACEHOLDER = "REPLACE_WITH_OPENAI_API_KEY"  # noqa: S105 - the template's placeholder
+
+# Variables a child must not inherit from the developer's shell.
+_SCRUBBED_PREFIXES = ("OPENAI_", "AWS_", "LEX_")
+_DUMMY_AWS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": REGION,
+    "AWS_REGION": REGION,
+    "AWS_EC2_METADATA_DISABLED": "true",
+}
+
+
+class ConfigError(ValueError):
+    """A settings file or value the local stack cannot use; the message says which and why."""
+
+
+def parse_env_vars(data: Any, *, source: str = "env vars") -> EnvVars:
+    """Validate SAM's env.json shape and return a copy with every value as a string.
+
+    Numbers and booleans are accepted (SAM accepts them) and turned into strings; ``null`` becomes
+    an empty string, which means unset.
+    """
+    if not isinstance(data, Mapping):
+        kind = type(data).__name__
+        raise ConfigError(f"{source}: expected a JSON object of sections, got {kind}")
+    out: EnvVars = {}
+    for section, values in data.items():
+        if not isinstance(section, str):
+            raise ConfigError(f"{source}: section names must be strings")
+        if not isinstance(values, Mapping):
+            raise ConfigError(f"{source}: section {section!r} must be an object of NAME: value")
+        clean: dict[str, str] = {}
+        for name, value in values.items():
+            if not isinstance(name, str) or not name:
+                raise ConfigError(f"{source}: {section} has an empty or non-string name")
+            if value is None:
+                clean[name] = ""
+            elif isinstance(value, bool):
+                clean[name] = "true" if value else "false"
+            elif isinstance(value, (str, int, float)):
+                clean[name] = str(value)
+            else:
+                raise ConfigError(f"{source}: {section}.{name} must be a string, number or boolean")
+        out[section] = clean
+    return out
+
+
+def load_env_vars(path: str | Path) -> EnvVars:
+    """Read and validate an env.json file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}") from exc
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{path} is not valid JSON: {exc.msg} (line {exc.lineno})") from exc
+    return parse_env_vars(data, source=str(path))
+
+
+def apply_llm_overrides(
+    env_vars: Mapping[str, Mapping[str, str]], environ: Mapping[str, str]
+) -> EnvVars:
+    """The env vars with process-environment LLM settings applied and empty LLM values dropped.
+
+    Dropping ``""`` lets the template's own default (e.g. ``OPENAI_MODEL``) apply, and keeps "unset"
+    meaning one thing for the fallback function.
+    """
+    out: EnvVars = {section: dict(values) for section, values in env_vars.items()}
+    fallback = out.setdefault(FALLBACK_FUNCTION, {})
+    for name in LLM_OVERRIDE_NAMES:
+        value = environ.get(name, "")
+        if value:
+            fallback[name] = value
+        elif not fallback.get(name):
+            fallback.pop(name, None)
+    return out
+
+
+@dataclass(frozen=True)
+class LlmMode:
+    """Which LLM answers fallback turns. Never holds the key itself."""
+
+    kind: str  # "openai" | "compatible" | "none"
+    model: str = ""
+    base_url: str = ""
+
+    def describe(self) -> str:
+        if self.kind == "openai":
+            where = f" at {self.base_url}" if self.base_url else ""
+            return f"OpenAI{where} (OPENAI_API_KEY set), model {self.model or 'default'}"
+        if self.kind == "compatible":
+            return f"OpenAI-compatible server at {self.base_url}, model {self.model or 'default'}"
+        return (
+            "none: fallback questions get a 'no LLM configured' notice "
+            "(set OPENAI_API_KEY or OPENAI_BASE_URL in env.json or the environment)"
+        )
+
+
+def select_llm_mode(fallback_env: Mapping[str, str]) -> LlmMode:
+    """OPENAI_API_KEY → OpenAI; else OPENAI_BASE_URL → that server; else no LLM."""
+    key = fallback_env.get("OPENAI_API_KEY", "").strip()
+    base_url = fallback_env.get("OPENAI_BASE_URL", "").strip()
+    model = fallback_env.get("OPENAI_MODEL", "").strip()
+    if key and key != SECRET_PLACEHOLDER:
+        return LlmMode("openai", model=model, base_url=base_url)
+    if base_url:
+        return LlmMode("compatible", model=model, base_url=base_url)
+    return LlmMode("none", model=model)
+
+
+def fallback_environment(
+    template: Mapping[str, Any], template_dir: str | Path, env_vars: Mapping[str, Mapping[str, str]]
+) -> dict[str, str]:
+    """The fallback function's environment as the emulator will apply it."""
+    return dict(resolve_function(template, FALLBACK_FUNCTION, template_dir, env_vars).environment)
+
+
+def chat_api_environment(
+    template: Mapping[str, Any],
+    template_dir: str | Path,
+    env_vars: Mapping[str, Mapping[str, str]],
+    lex_endpoint_url: str,
+) -> dict[str, str]:
+    """Template env, then env.json, then the values that point the Chalice app at the emulator."""
+    env = dict(resolve_function(template, CHAT_API_FUNCTION, template_dir, env_vars).environment)
+    env.update(
+        {
+            "LEX_ENDPOINT_URL": lex_endpoint_url,
+            "LEX_BOT_ID": BOT_ID,
+            "LEX_BOT_ALIAS_ID": BOT_ALIAS_ID,
+        }
+    )
+    return env
+
+
+def child_base_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """The inherited environment for a child: no keys or profiles, dummy AWS credentials."""
+    env = {k: v for k, v in environ.items() if not k.startswith(_SCRUBBED_PREFIXES)}
+    env.update(_DUMMY_AWS)
+    env["PYTHONUNBUFFERED"] = "1"
+    env.pop("PYTHONSTARTUP", None)
+    return env
