@@ -66,7 +66,8 @@ test: install lint typecheck cfn-lint sam-validate pytest build ## Everything CI
 bench: install ## Run the benchmarks under bench/
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
-deploy: build ## sam deploy with samconfig.toml, then upload frontend/
+deploy: build ## sam deploy with samconfig.toml (a changed bot gets a new version), then upload frontend/
+	$(BIN)/python -m devstack.publish_bot_version .aws-sam/build/template.yaml
 	$(BIN)/sam deploy --config-file samconfig.toml
 	$(BIN)/python -m devstack.upload_frontend --config-file samconfig.toml
 

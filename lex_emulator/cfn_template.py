@@ -232,6 +232,7 @@ class FunctionSpec:
     handler: str
     environment: dict[str, str] = field(default_factory=dict)
     timeout_seconds: int = 3
+    memory_mb: int = 128
 
     @property
     def module_name(self) -> str:
@@ -286,12 +287,14 @@ def resolve_function(
         for scope in ("Parameters", logical_id):
             env.update({k: str(v) for k, v in (env_overrides.get(scope) or {}).items()})
     timeout = props.get("Timeout", glob.get("Timeout", 3))
+    memory = props.get("MemorySize", glob.get("MemorySize", 128))
     return FunctionSpec(
         logical_id=logical_id,
         code_uri=(Path(template_dir) / code_uri).resolve(),
         handler=handler,
         environment=env,
         timeout_seconds=int(timeout) if isinstance(timeout, (int, str)) else 3,
+        memory_mb=int(memory) if isinstance(memory, (int, str)) else 128,
     )
 
 

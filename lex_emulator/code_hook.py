@@ -62,7 +62,7 @@ class LambdaContext:
     ) -> None:
         self.function_name = spec.logical_id
         self.function_version = "$LATEST"
-        self.memory_limit_in_mb = 128
+        self.memory_limit_in_mb = spec.memory_mb
         self.invoked_function_arn = f"arn:aws:lambda:{region}:{account}:function:{spec.logical_id}"
         self.aws_request_id = str(uuid.uuid4())
         self.log_group_name = f"/aws/lambda/{spec.logical_id}"

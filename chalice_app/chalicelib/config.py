@@ -34,8 +34,8 @@ class Settings:
     locales: tuple[str, ...] = ("ko_KR", "en_US")
     endpoint_url: str | None = None
     region: str | None = None
-    connect_timeout_seconds: float = 3.0
-    read_timeout_seconds: float = 25.0
+    connect_timeout_seconds: float = 2.0
+    read_timeout_seconds: float = 26.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -66,8 +66,8 @@ class Settings:
             locales=locales,
             endpoint_url=env.get("LEX_ENDPOINT_URL", "").strip() or None,
             region=region,
-            connect_timeout_seconds=_seconds(env, "LEX_CONNECT_TIMEOUT_SECONDS", 3.0),
-            read_timeout_seconds=_seconds(env, "LEX_READ_TIMEOUT_SECONDS", 25.0),
+            connect_timeout_seconds=_seconds(env, "LEX_CONNECT_TIMEOUT_SECONDS", 2.0),
+            read_timeout_seconds=_seconds(env, "LEX_READ_TIMEOUT_SECONDS", 26.0),
         )
 
 

@@ -122,6 +122,11 @@ def attempt_timeout(remaining: float) -> httpx2.Timeout:
     return httpx2.Timeout(remaining - connect, connect=connect)
 
 
+def _visible(text: Any) -> bool:
+    """True when ``text`` has something to show once whitespace and control characters go."""
+    return isinstance(text, str) and any(c >= " " and not c.isspace() for c in text)
+
+
 def _text_of(completion: Any) -> tuple[str, str, str]:
     choices = getattr(completion, "choices", None)
     if not choices:
@@ -129,9 +134,9 @@ def _text_of(completion: Any) -> tuple[str, str, str]:
     choice = choices[0]
     message = getattr(choice, "message", None)
     content = getattr(message, "content", None)
-    if not isinstance(content, str) or not content.strip():
+    if not _visible(content):
         refusal = getattr(message, "refusal", None)
-        if isinstance(refusal, str) and refusal.strip():
+        if _visible(refusal):
             content = refusal
         else:
             raise LLMBadResponse("the LLM answer has no text")

@@ -44,11 +44,22 @@ LEGACY_ENDPOINT_VARIABLE = "AWS_ENDPOINT_URL_SECRETSMANAGER"
 
 
 @functools.lru_cache(maxsize=4)
-def _provider_for(endpoint_url: str) -> Any:
+def _provider_for(endpoint_url: str | None) -> Any:
+    """One Powertools SecretsProvider (and its cache) per endpoint, on a client with tight timeouts.
+
+    botocore's defaults (60 s connect/read, retries) would let a slow Secrets Manager eat the whole
+    code-hook budget and turn a friendly notice into a DependencyFailed from Lex.
+    """
     import boto3
     from aws_lambda_powertools.utilities.parameters import SecretsProvider
+    from botocore.config import Config
 
-    client = boto3.client("secretsmanager", endpoint_url=endpoint_url)
+    config = Config(
+        connect_timeout=2,
+        read_timeout=3,
+        retries={"total_max_attempts": 2, "mode": "standard"},
+    )
+    client = boto3.client("secretsmanager", endpoint_url=endpoint_url, config=config)
     return SecretsProvider(boto3_client=client)
 
 
@@ -58,12 +69,9 @@ def fetch_secret_with_powertools(arn: str) -> Any:
     botocore reads a local endpoint from ``AWS_ENDPOINT_URL_SECRETS_MANAGER`` by itself; the
     legacy ``AWS_ENDPOINT_URL_SECRETSMANAGER`` is honoured too, so either spelling reaches moto.
     """
-    from aws_lambda_powertools.utilities import parameters
-
     legacy = os.environ.get(LEGACY_ENDPOINT_VARIABLE, "").strip()
-    if legacy and not os.environ.get(STANDARD_ENDPOINT_VARIABLE):
-        return _provider_for(legacy).get(arn, max_age=SECRET_MAX_AGE_SECONDS)
-    return parameters.get_secret(arn, max_age=SECRET_MAX_AGE_SECONDS)
+    endpoint = legacy if legacy and not os.environ.get(STANDARD_ENDPOINT_VARIABLE) else None
+    return _provider_for(endpoint).get(arn, max_age=SECRET_MAX_AGE_SECONDS)
 
 
 def clear_secret_cache() -> None:

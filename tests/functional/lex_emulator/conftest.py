@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from lex_emulator import LexEmulator
 from lex_emulator.http_server import EmulatorServer
 from tests.functional.lex_emulator.fake_engine import RecordingEngine
 from tests.functional.lex_emulator.lex_clients import lex_client
@@ -60,9 +61,6 @@ def fake_client(fake_server: EmulatorServer) -> Any:
 @pytest.fixture
 def emulator_client() -> Iterator[Callable[..., Any]]:
     """Factory: the real engine for a template, served over HTTP; returns a boto3 client."""
-    lex_emulator = pytest.importorskip("lex_emulator")
-    if not hasattr(lex_emulator, "LexEmulator"):
-        pytest.skip("lex_emulator.LexEmulator (the engine) is not there yet")
     servers: list[EmulatorServer] = []
 
     def make(
@@ -76,7 +74,7 @@ def emulator_client() -> Iterator[Callable[..., Any]]:
         kwargs: dict[str, Any] = {"env_vars": env_vars, "today": today}
         if clock is not None:
             kwargs["clock"] = clock
-        engine = lex_emulator.LexEmulator.from_template(str(template), **kwargs)
+        engine = LexEmulator.from_template(str(template), **kwargs)
         server = EmulatorServer(engine).start()
         servers.append(server)
         return lex_client(server.url, pool=pool)

@@ -80,9 +80,6 @@ def test_bad_env_json_is_one_line_and_exit_2(tmp_path, content):
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
 def test_serves_boto3_and_stops_cleanly(tmp_path, stop_signal):
-    lex_emulator = pytest.importorskip("lex_emulator")
-    if not hasattr(lex_emulator, "LexEmulator"):
-        pytest.skip("lex_emulator.LexEmulator (the engine) is not there yet")
     env = tmp_path / "env.json"
     env.write_text(json.dumps({"FallbackFunction": {"OPENAI_MODEL": "test-model"}}))
     proc = subprocess.Popen(
@@ -136,9 +133,6 @@ def test_serves_boto3_and_stops_cleanly(tmp_path, stop_signal):
 
 
 def test_port_in_use_is_one_line_and_exit_2():
-    lex_emulator = pytest.importorskip("lex_emulator")
-    if not hasattr(lex_emulator, "LexEmulator"):
-        pytest.skip("lex_emulator.LexEmulator (the engine) is not there yet")
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen(1)

@@ -15,7 +15,7 @@ def test_defaults_follow_the_contract():
     assert s.default_locale == "ko_KR"
     assert s.locales == ("ko_KR", "en_US")
     assert s.endpoint_url is None and s.region is None
-    assert (s.connect_timeout_seconds, s.read_timeout_seconds) == (3.0, 25.0)
+    assert (s.connect_timeout_seconds, s.read_timeout_seconds) == (2.0, 26.0)
 
 
 def test_every_variable_is_read():

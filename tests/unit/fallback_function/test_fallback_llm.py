@@ -136,7 +136,10 @@ def test_success_sends_model_messages_and_the_budget_as_timeout() -> None:
     assert total(call["timeout"]) == pytest.approx(5.0)
 
 
-@pytest.mark.parametrize("answer", [completion(None), completion("   "), completion(choices=False)])
+@pytest.mark.parametrize(
+    "answer",
+    [completion(None), completion("   "), completion("\x00\x07 \x1b"), completion(choices=False)],
+)
 def test_empty_completion_is_a_bad_response(answer: Any) -> None:
     clock = FakeClock()
     with pytest.raises(LLMBadResponse):

@@ -22,8 +22,11 @@ from lex_emulator.cfn_template import load_template
 
 ROOT = Path(__file__).resolve().parents[3]
 
-# Library helpers that call AWS on our behalf: (module attribute called) -> IAM action.
-WRAPPED_CALLS = {"get_secret": "secretsmanager:GetSecretValue"}
+# Powertools helpers that call AWS on our behalf: (function or class called) -> IAM action.
+WRAPPED_CALLS = {
+    "get_secret": "secretsmanager:GetSecretValue",
+    "SecretsProvider": "secretsmanager:GetSecretValue",
+}
 
 _BOTO = botocore.session.get_session()
 
@@ -46,6 +49,8 @@ def actions_called(code_dir: Path) -> set[str]:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                calls.add(node.func.id)
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
                 calls.add(node.func.attr)
                 if (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -160,3 +161,36 @@ def test_page_is_private_s3_behind_cloudfront_with_chat_on_the_same_origin(
 
 def test_outputs_name_everything_a_deploy_needs(template: dict[str, Any]) -> None:
     assert {"WebUrl", "ApiUrl", "BotId", "BotAliasId", "FrontendBucket"} <= set(template["Outputs"])
+
+
+def test_api_gateways_own_errors_use_the_apps_json_error_shape(template: dict[str, Any]) -> None:
+    responses = template["Resources"]["ChatApi"]["Properties"]["GatewayResponses"]
+    expected_status = {
+        "THROTTLED": "429",
+        "INTEGRATION_TIMEOUT": "504",
+        "MISSING_AUTHENTICATION_TOKEN": "404",
+        "REQUEST_TOO_LARGE": "413",
+    }
+    assert set(expected_status) | {"DEFAULT_4XX", "DEFAULT_5XX"} <= set(responses)
+    for name, response in responses.items():
+        assert response.get("StatusCode", expected_status.get(name)) == expected_status.get(name)
+        body = response["ResponseTemplates"]["application/json"]
+        # $context.error.messageString is already a quoted JSON string
+        rendered = json.loads(body.replace("$context.error.messageString", '"x"'))
+        assert set(rendered) == {"error"}
+        assert set(rendered["error"]) == {"code", "message"}
+
+
+def test_chat_api_lex_timeouts_sit_between_the_code_hook_and_api_gateway(
+    template: dict[str, Any],
+) -> None:
+    from chalicelib.config import Settings
+
+    settings = Settings.from_env({"LEX_BOT_ID": "ABCDEFGHIJ", "LEX_BOT_ALIAS_ID": "TSTALIASID"})
+    res = template["Resources"]
+    hook_timeout = res["FallbackFunction"]["Properties"]["Timeout"]
+    api_timeout = res["ChatApiFunction"]["Properties"]["Timeout"]
+    # the hook gives up first (Lex then answers DependencyFailed -> 502), then the Lex read timeout
+    # (504), all inside the function's own timeout and API Gateway's 29 s.
+    assert hook_timeout < settings.read_timeout_seconds
+    assert settings.connect_timeout_seconds + settings.read_timeout_seconds <= api_timeout < 29
