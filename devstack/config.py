@@ -15,12 +15,12 @@ rules are easy to test. The rules:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lex_emulator import env_vars
 from lex_emulator.cfn_template import resolve_function
 
 __all__ = [
@@ -69,48 +69,23 @@ class ConfigError(ValueError):
 
 
 def parse_env_vars(data: Any, *, source: str = "env vars") -> EnvVars:
-    """Validate SAM's env.json shape and return a copy with every value as a string.
+    """Validate SAM's env.json shape (``lex_emulator.env_vars``) with every value as a string.
 
     Numbers and booleans are accepted (SAM accepts them) and turned into strings; ``null`` becomes
     an empty string, which means unset.
     """
-    if not isinstance(data, Mapping):
-        kind = type(data).__name__
-        raise ConfigError(f"{source}: expected a JSON object of sections, got {kind}")
-    out: EnvVars = {}
-    for section, values in data.items():
-        if not isinstance(section, str):
-            raise ConfigError(f"{source}: section names must be strings")
-        if not isinstance(values, Mapping):
-            raise ConfigError(f"{source}: section {section!r} must be an object of NAME: value")
-        clean: dict[str, str] = {}
-        for name, value in values.items():
-            if not isinstance(name, str) or not name:
-                raise ConfigError(f"{source}: {section} has an empty or non-string name")
-            if value is None:
-                clean[name] = ""
-            elif isinstance(value, bool):
-                clean[name] = "true" if value else "false"
-            elif isinstance(value, (str, int, float)):
-                clean[name] = str(value)
-            else:
-                raise ConfigError(f"{source}: {section}.{name} must be a string, number or boolean")
-        out[section] = clean
-    return out
+    try:
+        return env_vars.parse_env_vars(data, source)
+    except env_vars.EnvVarsError as exc:
+        raise ConfigError(str(exc)) from exc
 
 
 def load_env_vars(path: str | Path) -> EnvVars:
     """Read and validate an env.json file."""
-    path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc.strerror}") from exc
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ConfigError(f"{path} is not valid JSON: {exc.msg} (line {exc.lineno})") from exc
-    return parse_env_vars(data, source=str(path))
+        return env_vars.load_env_vars(path)
+    except env_vars.EnvVarsError as exc:
+        raise ConfigError(str(exc)) from exc
 
 
 def apply_llm_overrides(
