@@ -18,7 +18,7 @@ def test_wrong_env_json_shape_names_the_section(tmp_path, capsys):
     env_file = tmp_path / "env.json"
     env_file.write_text('{"FallbackFunction": ["OPENAI_MODEL"]}', encoding="utf-8")
     assert main(["--port", "0", "--env-vars", str(env_file)]) == 2
-    assert "section 'FallbackFunction' must be an object" in capsys.readouterr().err
+    assert "'FallbackFunction' must map variable names to values" in capsys.readouterr().err
 
 
 def test_missing_template_is_reported(tmp_path, capsys):
