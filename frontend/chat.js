@@ -5,9 +5,10 @@
 import { ChatError, postChat } from "./js/api.js";
 import { DEFAULT_LANG, LOCALE_IDS, applyStrings, normalizeLang, t } from "./js/i18n.js";
 import { Store } from "./js/store.js";
+import { MAX_CHARS, textLength } from "./js/text.js";
 import { renderEntry } from "./js/view.js";
 
-export const MAX_CHARS = 1024;
+export { MAX_CHARS };
 
 const $ = (id) => document.getElementById(id);
 const els = {
@@ -33,8 +34,6 @@ const state = {
 };
 let nextId = 0;
 const newId = () => `${Date.now().toString(36)}-${(nextId++).toString(36)}`;
-
-const charCount = (text) => [...text].length; // code points, like the server's len()
 
 // --- state -> DOM -----------------------------------------------------------------------------
 
@@ -74,7 +73,7 @@ function renderAll() {
 
 function updateControls() {
   const text = els.input.value;
-  const count = charCount(text);
+  const count = textLength(text); // UTF-16 units after the API's own cleaning, like the API and Lex
   const over = count > MAX_CHARS;
   els.counter.textContent = t(state.lang, "counter", { n: count, max: MAX_CHARS });
   els.counter.classList.toggle("over", over);
@@ -83,7 +82,7 @@ function updateControls() {
   const hint = over ? t(state.lang, "tooLong", { max: MAX_CHARS }) : t(state.lang, "inputHint");
   if (els.hint.textContent !== hint) els.hint.textContent = hint; // a live region: only on change
   els.hint.classList.toggle("over", over);
-  els.send.disabled = state.busy || over || text.trim() === "";
+  els.send.disabled = state.busy || over || count === 0;
 }
 
 function setBusy(busy) {
@@ -126,6 +125,15 @@ async function deliver(userEntry) {
     if (state.inflight !== controller) return; // superseded by "New conversation"
     if (reply.sessionId && reply.sessionId !== request.sessionId) store.setSessionId(reply.sessionId);
     userEntry.pending = false;
+    if (reply.source === "llm" && reply.intent?.state === "Failed") {
+      // The fallback could not get an answer (LLM down, slow, busy, not configured): it answers 200
+      // with a friendly notice and the intent Failed. That is an error the user can retry.
+      failTurn(userEntry, {
+        errorKind: "llm",
+        notice: reply.messages.map((m) => m.content.trim()).filter(Boolean).join("\n\n"),
+      });
+      return;
+    }
     userEntry.failed = false;
     replaceNode(userEntry);
     const time = new Date().toISOString();
@@ -138,18 +146,11 @@ async function deliver(userEntry) {
     const e = err instanceof ChatError ? err : new ChatError("network");
     if (e.kind === "aborted") return;
     userEntry.pending = false;
-    userEntry.failed = true;
-    replaceNode(userEntry);
-    append({
-      kind: "error",
-      id: newId(),
+    failTurn(userEntry, {
       errorKind: e.kind,
       status: e.status,
       code: e.code,
       serverMessage: e.serverMessage.slice(0, 300),
-      retryText: userEntry.text,
-      userId: userEntry.id,
-      time: new Date().toISOString(),
     });
   } finally {
     if (state.inflight === controller) {
@@ -160,9 +161,24 @@ async function deliver(userEntry) {
   }
 }
 
+/** Marks the user's turn failed and adds an error bubble whose Retry re-sends the same text. */
+function failTurn(userEntry, details) {
+  userEntry.failed = true;
+  replaceNode(userEntry);
+  append({
+    kind: "error",
+    id: newId(),
+    ...details,
+    retryText: userEntry.text,
+    userId: userEntry.id,
+    time: new Date().toISOString(),
+  });
+}
+
 function submit() {
   const text = els.input.value;
-  if (state.busy || text.trim() === "" || charCount(text) > MAX_CHARS) return;
+  const count = textLength(text);
+  if (state.busy || count === 0 || count > MAX_CHARS) return;
   const entry = { kind: "user", id: newId(), text, time: new Date().toISOString(), pending: true };
   append(entry);
   persist();

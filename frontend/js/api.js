@@ -46,12 +46,19 @@ function normaliseReply(body) {
   return {
     sessionId: typeof body.sessionId === "string" ? body.sessionId : null,
     source: body.source === "llm" ? "llm" : "lex",
+    intent: normaliseIntent(body.intent),
     messages,
   };
 }
 
+/** `{name, state}` or null. A Failed FallbackIntent is how the fallback reports "no LLM answer". */
+function normaliseIntent(intent) {
+  if (!intent || typeof intent !== "object" || typeof intent.name !== "string") return null;
+  return { name: intent.name, state: typeof intent.state === "string" ? intent.state : null };
+}
+
 /**
- * Sends one turn and resolves to {sessionId, source, messages}. `signal` lets the caller cancel;
+ * Sends one turn and resolves to {sessionId, source, intent, messages}. `signal` lets the caller cancel;
  * `fetchImpl` and `url` exist so the function can be driven outside the page.
  */
 export async function postChat(

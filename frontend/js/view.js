@@ -56,6 +56,8 @@ const ERROR_KEYS = {
 
 /** The localised, user-facing sentence for a failed request. */
 export function errorText(entry, lang) {
+  // The fallback's own notice is already friendly and in the language the question was asked in.
+  if (entry.errorKind === "llm") return entry.notice || t(lang, "errLlm");
   if (entry.errorKind !== "http") return t(lang, ERROR_KEYS[entry.errorKind] || "errServer");
   if (entry.status === 429) return t(lang, "errRate");
   if (entry.status >= 400 && entry.status < 500) return t(lang, "errBadRequest");
@@ -84,6 +86,7 @@ export function renderEntry(entry, lang, { onRetry } = {}) {
     meta.append(badge);
   } else {
     item.classList.add("msg-error");
+    if (entry.errorKind === "llm") item.dataset.source = "llm"; // the LLM, not the request, failed
     item.append(hiddenLabel(t(lang, "errorSays")));
     const body = el("div", "msg-body");
     body.append(el("p", "error-text", errorText(entry, lang)));

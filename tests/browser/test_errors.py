@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from playwright.sync_api import Route, expect
@@ -33,22 +34,78 @@ def fail_once(status: int, error: dict[str, str]):
     return handler
 
 
-def test_llm_down_gives_a_friendly_answer_then_works_when_back(
+LEAKS = ("Traceback", "test-key", "500", "server_error", "[fake-llm]")
+
+
+def ask_while_llm_is_down(chat: ChatPage, llm: FakeOpenAI, question: str) -> str:
+    """Sends `question` with the LLM answering 500; returns the notice in the error bubble."""
+    asked = len(llm.requests)
+    llm.set_behavior("status", status=500)
+    chat.send(question)
+    error = chat.errors.last
+    expect(error.locator("button.retry")).to_be_visible()
+    chat.wait_idle()
+    assert len(llm.requests) > asked, "the fallback never asked the LLM"
+    notice = error.locator(".error-text").inner_text().strip()
+    assert notice, "the error bubble is empty"
+    for leak in LEAKS:
+        assert leak not in notice
+    expect(chat.bots).to_have_count(0)  # the notice is not passed off as an LLM answer
+    expect(chat.user_texts).to_have_text([question])  # the text typed is kept
+    expect(chat.users.last).to_have_class(re.compile(r"\bmsg-failed\b"))
+    return notice
+
+
+def test_llm_down_gives_a_friendly_error_then_retry_works_when_back(
     chat: ChatPage, llm: FakeOpenAI
 ) -> None:
+    """The fallback answers 200 with the intent Failed and a notice: the page shows an error."""
     chat.set_language("ko")
-    llm.set_behavior("status", status=500)
+    question = "LLM이 꺼져 있으면 어떻게 되나요?"
 
-    answer = chat.ask("LLM이 꺼져 있으면 어떻게 되나요?")
-
-    expect(chat.bots.last).to_have_attribute("data-source", "llm")
-    assert answer and "[fake-llm]" not in answer
-    for leak in ("Traceback", "test-key", "500", "server_error"):
-        assert leak not in answer
-    chat.screenshot("llm-down-friendly-answer")
+    ask_while_llm_is_down(chat, llm, question)
+    retry = chat.errors.last.get_by_role("button", name="다시 시도")
+    expect(retry).to_have_count(1)
+    chat.screenshot("llm-down-error-with-retry")
 
     llm.set_behavior("ok")
-    assert chat.ask("이제 다시 되나요?") == "[fake-llm] You asked: 이제 다시 되나요?"
+    retry.click()
+
+    expect(chat.bot_texts).to_have_text([f"[fake-llm] You asked: {question}"])
+    expect(chat.bots.last).to_have_attribute("data-source", "llm")
+    expect(chat.bots.last.locator(".badge-llm")).to_have_text("LLM")
+    expect(chat.errors).to_have_count(0)
+    expect(chat.user_texts).to_have_text([question])  # retried, not duplicated
+    expect(chat.users.last).not_to_have_class(re.compile(r"\bmsg-failed\b"))
+    assert [b["text"] for b in chat.chat_bodies] == [question, question]
+    assert chat.chat_bodies[1]["sessionId"] == chat.chat_bodies[0]["sessionId"]
+    assert chat.chat_bodies[1]["sessionId"] == chat.session_id()
+
+
+def test_llm_down_error_survives_a_reload_with_its_retry(chat: ChatPage, llm: FakeOpenAI) -> None:
+    chat.set_language("ko")
+    question = "새로 고쳐도 다시 물어볼 수 있나요?"
+    notice = ask_while_llm_is_down(chat, llm, question)
+    session_id = chat.session_id()
+
+    chat.reload()
+
+    expect(chat.user_texts).to_have_text([question])
+    expect(chat.errors).to_have_count(1)
+    expect(chat.errors.last.locator(".error-text")).to_have_text(notice)
+    chat.set_language("en")  # the button follows the UI language; the notice keeps its own
+    retry = chat.errors.last.get_by_role("button", name="Retry")
+    expect(retry).to_have_count(1)
+    expect(chat.bots).to_have_count(0)
+
+    llm.set_behavior("ok")
+    retry.click()
+
+    expect(chat.bot_texts).to_have_text([f"[fake-llm] You asked: {question}"])
+    expect(chat.bots.last).to_have_attribute("data-source", "llm")
+    expect(chat.errors).to_have_count(0)
+    assert [b["text"] for b in chat.chat_bodies] == [question, question]
+    assert chat.chat_bodies[1]["sessionId"] == session_id
 
 
 def test_http_error_shows_a_friendly_error_and_retry_resends_the_same_text(

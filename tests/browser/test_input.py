@@ -104,10 +104,11 @@ def test_counter_and_send_button_state(chat: ChatPage) -> None:
     expect(chat.send_button).to_be_disabled()
 
     chat.input.fill("   \n  ")  # whitespace only
+    expect(counter).to_have_text("0 / 1024")
     expect(chat.send_button).to_be_disabled()
 
-    chat.input.fill("한글😀")  # counted in characters, not UTF-16 units
-    expect(counter).to_have_text("3 / 1024")
+    chat.input.fill("한글😀")  # UTF-16 code units, like the API and Lex: the emoji counts 2
+    expect(counter).to_have_text("4 / 1024")
     expect(chat.send_button).to_be_enabled()
 
     chat.input.fill("가" * 1025)
@@ -121,6 +122,50 @@ def test_counter_and_send_button_state(chat: ChatPage) -> None:
 
     chat.input.fill("가" * 1024)
     expect(chat.send_button).to_be_enabled()
+
+
+def test_emoji_count_two_each_like_the_api(chat: ChatPage) -> None:
+    """600 emoji are 600 code points but 1,200 UTF-16 units: the API would answer 400."""
+    chat.set_language("en")
+    counter = chat.page.locator("#counter")
+
+    chat.input.fill("😀" * 600)
+    expect(counter).to_have_text("1200 / 1024")
+    expect(counter).to_have_class("counter over")
+    expect(chat.input).to_have_attribute("aria-invalid", "true")
+    expect(chat.send_button).to_be_disabled()
+    chat.input.press("Enter")
+    expect(chat.users).to_have_count(0)
+    expect(chat.input).to_have_value("😀" * 600)  # kept, not cut
+    assert chat.chat_bodies == []
+
+    chat.input.fill("😀" * 513)
+    expect(counter).to_have_text("1026 / 1024")
+    expect(chat.send_button).to_be_disabled()
+
+
+def test_the_limit_is_counted_after_the_apis_cleaning_and_the_api_agrees(chat: ChatPage) -> None:
+    """Surrounding whitespace and control characters don't count, as in the API; at exactly 1,024
+    units after cleaning the page sends, and the real API accepts it (an answer, not an error)."""
+    chat.set_language("en")
+    counter = chat.page.locator("#counter")
+    text = "  \n" + "😀" * 511 + "\u0007가a \t\n "  # 1,022 + 2 units once cleaned
+
+    chat.input.fill(text)
+    expect(counter).to_have_text("1024 / 1024")
+    expect(chat.input).to_have_attribute("aria-invalid", "false")
+    expect(chat.send_button).to_be_enabled()
+
+    chat.input.press("Enter")
+    expect(chat.bots).not_to_have_count(0)  # the fake echoes the question: > 1,000 units, 2 bubbles
+    chat.wait_idle()
+    expect(chat.errors).to_have_count(0)
+    assert chat.bot_text(0).startswith("[fake-llm] You asked: 😀😀")
+    assert [b["text"] for b in chat.chat_bodies] == [text]  # sent as typed; the API cleans it
+
+    chat.input.fill("😀" * 512 + "!")  # one unit over: the API would refuse it, so the page does
+    expect(counter).to_have_text("1025 / 1024")
+    expect(chat.send_button).to_be_disabled()
 
 
 def test_send_is_disabled_while_busy(chat: ChatPage) -> None:
