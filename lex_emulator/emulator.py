@@ -114,7 +114,7 @@ class LexEmulator:
         bot, alias, locale, key = self._target(bot_id, bot_alias_id, locale_id, session_id)
         if not isinstance(text, str) or len(text) < 1:
             raise _constraint("text", "Member must have length greater than or equal to 1")
-        if len(text) > _MAX_TEXT:
+        if len(text.encode("utf-16-le", "surrogatepass")) // 2 > _MAX_TEXT:  # UTF-16 units, as Lex
             raise _constraint("text", f"Member must have length less than or equal to {_MAX_TEXT}")
         _check_string_map(request_attributes, "requestAttributes")
         with self.sessions.turn(key, bot.idle_ttl_seconds) as session:
