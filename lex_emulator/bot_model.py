@@ -19,6 +19,7 @@ Bot and alias ids (see ``BotCatalog.resolve``):
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -131,7 +132,11 @@ class LocaleDef:
     slot_types: Mapping[str, SlotTypeDef] = field(default_factory=dict)
 
     def intent(self, name: str) -> IntentDef | None:
-        return next((i for i in self.intents if i.name == name), None)
+        return self._intents_by_name.get(name)
+
+    @functools.cached_property
+    def _intents_by_name(self) -> dict[str, IntentDef]:
+        return {i.name: i for i in self.intents}
 
     @property
     def fallback(self) -> IntentDef:

@@ -375,7 +375,9 @@ def _literal_pattern(literal: str) -> re.Pattern[str] | None:
     return re.compile(r"\s*" + head + body + r"\s*", re.IGNORECASE)
 
 
-def _parse_template(template: str) -> list[_Segment]:
+@lru_cache(maxsize=8192)
+def _parse_template(template: str) -> tuple[_Segment, ...]:
+    """Compiled once per sample utterance: recompiling every turn overflowed ``re``'s own cache."""
     segments: list[_Segment] = []
     position = 0
     for m in _PLACEHOLDER_RE.finditer(template):
@@ -387,7 +389,7 @@ def _parse_template(template: str) -> list[_Segment]:
     pattern = _literal_pattern(template[position:])
     if pattern is not None:
         segments.append(_Literal(pattern))
-    return segments
+    return tuple(segments)
 
 
 @dataclass
@@ -401,7 +403,7 @@ class _TemplateMatcher:
 
     def __init__(
         self,
-        segments: list[_Segment],
+        segments: Sequence[_Segment],
         text: str,
         slot_types: dict[str, str | SlotType],
         locale_id: str,
@@ -484,7 +486,8 @@ def _score(parse: _Parse, strict: bool) -> tuple[int, int, float]:
     return (len(parse.values), 1 if strict else 0, quality)
 
 
-def _shape_pattern(segments: list[_Segment]) -> re.Pattern[str]:
+@lru_cache(maxsize=8192)
+def _shape_pattern(segments: tuple[_Segment, ...]) -> re.Pattern[str]:
     parts = [s.pattern.pattern if isinstance(s, _Literal) else r"(?:.+?)" for s in segments]
     return re.compile("".join(parts) + r"\s*", re.IGNORECASE | re.DOTALL)
 
