@@ -12,7 +12,7 @@ import functools
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeGuard
 
 import httpx2
 import openai
@@ -122,7 +122,7 @@ def attempt_timeout(remaining: float) -> httpx2.Timeout:
     return httpx2.Timeout(remaining - connect, connect=connect)
 
 
-def _visible(text: Any) -> bool:
+def _visible(text: Any) -> TypeGuard[str]:
     """True when ``text`` has something to show once whitespace and control characters go."""
     return isinstance(text, str) and any(c >= " " and not c.isspace() for c in text)
 
