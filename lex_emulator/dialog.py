@@ -246,9 +246,7 @@ class DialogEngine:
         if session_state:
             self.apply_session_state(locale, session, session_state)
         classifier = self._classifiers.get((bot.logical_id, locale.locale_id))
-        turn.predictions = sorted(
-            classifier.predict(text) if classifier else [], key=lambda p: -p[1]
-        )
+        turn.predictions = self._predict(turn, classifier) if classifier else []
         action = session.dialog_action or {}
         intent = session.intent
         active = locale.intent(intent["name"]) if intent else None
@@ -283,6 +281,38 @@ class DialogEngine:
         if state.get("dialogAction") is not None:
             session.dialog_action = self._client_action(locale, session, state["dialogAction"])
             session.failed_attempts = 0
+
+    def _predict(self, turn: Turn, classifier: Any) -> list[tuple[str, float]]:
+        """Intent scores, slot-aware the way Lex's NLU is.
+
+        The classifier is lexical and drops ``{Slot}`` placeholders from the samples, so slot values
+        in an utterance ("order 2 small pizzas for tomorrow") would count as unseen words against
+        the intent that expects them. For each intent whose samples carry slots, the values its
+        templates find in the text are put back as placeholders and that intent keeps the better
+        of the two scores. Other intents' scores are untouched.
+        """
+        scores = dict(classifier.predict(turn.text))
+        for intent in turn.locale.intents:
+            if intent.is_fallback or not any("{" in u for u in intent.sample_utterances):
+                continue
+            found = self._filler.fill(
+                list(intent.sample_utterances),
+                turn.text,
+                self._types_for(turn, intent),
+                turn.locale.locale_id,
+                turn.today,
+            )
+            masked = turn.text
+            for name, value in found.items():
+                original = str(value.get("originalValue") or "")
+                if original and original in masked:
+                    masked = masked.replace(original, "{" + name + "}", 1)
+            if masked == turn.text:
+                continue
+            for name, score in classifier.predict(masked):
+                if name == intent.name and score > scores.get(name, 0.0):
+                    scores[name] = score
+        return sorted(scores.items(), key=lambda p: -p[1])
 
     # ------------------------------------------------------------------------------ turn steps
 
