@@ -63,8 +63,9 @@ build: install ## sam build (no Docker: needs python3.11 on PATH)
 
 test: install lint typecheck cfn-lint sam-validate pytest build ## Everything CI runs
 
-bench: install ## Run the benchmarks under bench/
-	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+bench: install ## Run every benchmark under bench/ (each prints its table and targets)
+	@failed=""; for b in bench/[a-z]*.py; do echo "== $$b"; $(BIN)/python $$b || failed="$$failed $$b"; done; \
+	if [ -n "$$failed" ]; then echo "missed a target or failed:$$failed"; exit 1; fi
 
 deploy: build ## sam deploy with samconfig.toml (a changed bot gets a new version), then upload frontend/
 	$(BIN)/python -m devstack.publish_bot_version .aws-sam/build/template.yaml
