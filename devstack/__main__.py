@@ -21,7 +21,14 @@ class _Stop(Exception):
 
 
 def _raise_stop(signum: int, frame: FrameType | None) -> None:
+    """Stop once: the first SIGTERM/SIGINT raises, repeats are ignored.
+
+    ``timeout``, ``make`` and a terminal each may pass the same signal on, so a second one often
+    arrives while the first is being handled; it must not interrupt the shutdown.
+    """
     del frame
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise _Stop(signal.Signals(signum).name)
 
 
