@@ -6,6 +6,7 @@ import argparse
 import os
 import signal
 import sys
+import threading
 from pathlib import Path
 from types import FrameType
 
@@ -20,16 +21,26 @@ class _Stop(Exception):
     """Raised in the main thread by SIGTERM/SIGINT."""
 
 
+_stop_requested = threading.Event()
+
+
 def _raise_stop(signum: int, frame: FrameType | None) -> None:
-    """Stop once: the first SIGTERM/SIGINT raises, repeats are ignored.
+    """Stop once: the first SIGTERM/SIGINT raises, repeats are swallowed.
 
     ``timeout``, ``make`` and a terminal each may pass the same signal on, so a second one often
-    arrives while the first is being handled; it must not interrupt the shutdown.
+    arrives while the first is being handled; it must not interrupt the shutdown. The handler stays
+    installed (switching to SIG_IGN here makes CPython report a signal that was already pending as
+    "ignored due to race condition").
     """
     del frame
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if _stop_requested.is_set():
+        return
+    _stop_requested.set()
     raise _Stop(signal.Signals(signum).name)
+
+
+def _swallow(signum: int, frame: FrameType | None) -> None:
+    del signum, frame
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -101,8 +112,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"devstack: cannot start: {exc}", file=out, flush=True)
         return EXIT_CANNOT_START
     finally:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, _swallow)
+        signal.signal(signal.SIGTERM, _swallow)
         stack.stop()
         print("devstack: stopped.", file=out, flush=True)
 

@@ -257,3 +257,26 @@ def test_cli_without_llm_settings_says_so(tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+@pytest.mark.parametrize(
+    "first, second", [(signal.SIGTERM, signal.SIGTERM), (signal.SIGINT, signal.SIGTERM)]
+)
+def test_a_repeated_stop_signal_does_not_interrupt_the_shutdown(first, second):
+    """timeout/make/a terminal may each pass the signal on: the second one must not raise."""
+    proc = _start_cli("--port", "0", "--quiet", "--env-vars", str(REPO / "env.example.json"))
+    try:
+        lines = _read_until(proc, "Chat page: ")
+        children = _child_pids(lines)
+        proc.send_signal(first)
+        proc.send_signal(second)
+        assert proc.wait(timeout=30) == 0
+        assert proc.stdout is not None
+        rest = proc.stdout.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert "Traceback" not in rest
+    assert "devstack: stopped." in rest
+    assert wait_all_gone(children) == []
