@@ -25,9 +25,9 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from lex_emulator.cfn_template import FunctionSpec, load_template, resolve_function  # noqa: E402
+from tests.support.events import load_event  # noqa: E402, F401 - re-exported for the benches
 
 TEMPLATE = REPO / "template.yaml"
-EVENTS = REPO / "events"
 VENV_BIN = REPO / ".venv" / "bin"
 PYTHON = sys.executable
 REGION = "us-east-1"
@@ -72,11 +72,6 @@ def function_spec(logical_id: str, overrides: Mapping[str, str] | None = None) -
     template = load_template(TEMPLATE)
     env_overrides = {logical_id: dict(overrides)} if overrides else None
     return resolve_function(template, logical_id, REPO, env_overrides)
-
-
-def load_event(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((EVENTS / name).read_text(encoding="utf-8"))
-    return data
 
 
 def with_session_id(event: dict[str, Any], session_id: str) -> dict[str, Any]:

@@ -31,16 +31,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402 - after the path tweak
+
 PAGE_BUDGET_BYTES = 60 * 1024
 TTI_BUDGET_MS = 1000.0
 VENDOR_MARK = "/vendor/"
@@ -177,13 +169,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", help="a running stack's page URL; default: start devstack.Stack")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args(argv)
-    if not Path(CHROMIUM).exists():
+    if not CHROMIUM.exists():
         print(f"{CHROMIUM} not found: install Debian's chromium", file=sys.stderr)
         return 2
     from playwright.sync_api import sync_playwright
 
     with local_stack(args.url) as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
         try:
             measure(browser, url)  # warm-up: the stack's first answers are slower
             loads = [measure(browser, url) for _ in range(max(1, args.runs))]

@@ -54,7 +54,13 @@ from lex_emulator.bot_model import (
     SlotDef,
     SlotTypeDef,
 )
-from lex_emulator.code_hook import CodeHookRunner, build_event
+from lex_emulator.code_hook import (
+    CONFIRMATION_STATES,
+    DIALOG_ACTION_TYPES,
+    INTENT_STATES,
+    CodeHookRunner,
+    build_event,
+)
 from lex_emulator.errors import DependencyFailedException, ValidationException
 from lex_emulator.sessions import Session
 
@@ -714,20 +720,7 @@ class DialogEngine:
                 if intent_def.slot(name) is None:
                     raise ValidationException(f"Slot {name} is not defined for {intent_def.name}")
                 intent["slots"][name] = _client_slot(name, slot)
-        for key, allowed in (
-            (
-                "state",
-                (
-                    "Failed",
-                    "Fulfilled",
-                    "InProgress",
-                    "ReadyForFulfillment",
-                    "Waiting",
-                    "FulfillmentInProgress",
-                ),
-            ),
-            ("confirmationState", ("Confirmed", "Denied", "None")),
-        ):
+        for key, allowed in (("state", INTENT_STATES), ("confirmationState", CONFIRMATION_STATES)):
             if raw.get(key) is not None:
                 if raw[key] not in allowed:
                     raise ValidationException(f"sessionState.intent.{key} {raw[key]!r} is invalid")
@@ -735,7 +728,7 @@ class DialogEngine:
         return intent
 
     def _client_action(self, locale: LocaleDef, session: Session, raw: Any) -> dict[str, Any]:
-        kinds = ("Close", "ConfirmIntent", "Delegate", "ElicitIntent", "ElicitSlot", "None")
+        kinds = (*DIALOG_ACTION_TYPES, "None")
         if not isinstance(raw, Mapping) or raw.get("type") not in kinds:
             raise ValidationException(
                 "sessionState.dialogAction.type must be one of " + ", ".join(kinds)

@@ -22,18 +22,9 @@ from playwright.sync_api import (
 import devstack
 from tests.browser.chat_page import ChatPage
 from tests.fakes.fake_openai import FakeOpenAI
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Generous: the emulator, Chalice and the fallback's LLM call all run on a shared, noisy machine.
 ANSWER_TIMEOUT_MS = 30_000
 

@@ -7,12 +7,13 @@ import base64
 import json
 import uuid
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from tests.support.events import EVENTS_DIR, load_event
+
 ROOT = Path(__file__).resolve().parents[3]
-EVENTS = ROOT / "events"
+EVENTS = EVENTS_DIR
 
 # fixture -> (status, error code or None for success)
 EXPECTED = {
@@ -47,11 +48,6 @@ class LambdaContext:
 
     def get_remaining_time_in_millis(self) -> int:
         return self._remaining_ms
-
-
-def load_event(name: str) -> dict[str, Any]:
-    event: dict[str, Any] = json.loads((EVENTS / name).read_text(encoding="utf-8"))
-    return event
 
 
 def test_every_api_gateway_fixture_has_an_expectation():

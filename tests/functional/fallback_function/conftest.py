@@ -4,7 +4,6 @@ loopback, a Lambda context with a controllable clock, and log capture."""
 from __future__ import annotations
 
 import io
-import json
 import logging
 import sys
 import time
@@ -18,9 +17,9 @@ import pytest
 from lex_emulator.cfn_template import import_handler, load_template, resolve_function
 from llm_fallback.secrets import clear_secret_cache
 from tests.fakes.fake_openai import FakeOpenAI
+from tests.support import events
 
 ROOT = Path(__file__).resolve().parents[3]
-EVENTS_DIR = ROOT / "events"
 API_KEY = "sk-test-DO-NOT-LEAK-5f3a9c"
 CONTRACT_VARS = (
     "OPENAI_API_KEY",
@@ -60,11 +59,7 @@ class FakeLambdaContext:
 def load_event() -> Callable[[str], dict[str, Any]]:
     """Load ``events/<name>.json``."""
 
-    def load(name: str) -> dict[str, Any]:
-        data: dict[str, Any] = json.loads((EVENTS_DIR / f"{name}.json").read_text("utf-8"))
-        return data
-
-    return load
+    return events.load_event
 
 
 @pytest.fixture
