@@ -39,6 +39,7 @@ for _p in (str(REPO), str(Path(__file__).resolve().parent)):
 from _nlu_data import OOS, NluDataset, load_clinc150, load_korean  # noqa: E402
 
 from lex_emulator.nlu import IntentClassifier  # noqa: E402
+from tests.functional.lex_emulator.lex_clients import lex_client  # noqa: E402
 
 THRESHOLD = 0.40
 FALLBACK = "FallbackIntent"
@@ -150,8 +151,6 @@ def run_in_process(name: str, ds: NluDataset) -> Result:
 
 def run_http(name: str, ds: NluDataset, workdir: Path) -> Result:
     """Load the bot into the emulator, serve it, and send the test split through boto3."""
-    import boto3
-    from botocore.config import Config
 
     from lex_emulator import EmulatorServer, LexEmulator
 
@@ -164,14 +163,7 @@ def run_http(name: str, ds: NluDataset, workdir: Path) -> Result:
     server = EmulatorServer(emu, host="127.0.0.1", port=0)
     server.start()
     try:
-        client = boto3.client(
-            "lexv2-runtime",
-            endpoint_url=server.url,
-            region_name="us-east-1",
-            aws_access_key_id="bench",
-            aws_secret_access_key="bench",  # dummy credentials for a local server
-            config=Config(retries={"max_attempts": 1}),
-        )
+        client = lex_client(server.url)
         gold: list[str] = []
         predicted: list[str] = []
         latencies: list[float] = []

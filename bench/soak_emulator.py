@@ -34,8 +34,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-import boto3  # noqa: E402
-from botocore.config import Config  # noqa: E402
+from tests.functional.lex_emulator.lex_clients import lex_client  # noqa: E402
 
 TEMPLATE = REPO / "tests" / "functional" / "lex_emulator" / "templates" / "pizza_bot.yaml"
 SIZES = (("a small one", "small"), ("regular", "medium"), ("a big one", "large"))
@@ -71,22 +70,6 @@ def start_emulator() -> tuple[subprocess.Popen[str], str]:
             return proc, found.group(1)
     proc.wait()
     raise SystemExit(f"the emulator did not start (exit {proc.returncode})")
-
-
-def make_client(url: str, pool: int) -> Any:
-    session = boto3.session.Session(
-        aws_access_key_id="soak", aws_secret_access_key="soak", region_name="us-east-1"
-    )
-    return session.client(
-        "lexv2-runtime",
-        endpoint_url=url,
-        config=Config(
-            retries={"total_max_attempts": 1},
-            max_pool_connections=pool,
-            connect_timeout=30,
-            read_timeout=60,
-        ),
-    )
 
 
 def order_values(
@@ -169,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     proc, url = start_emulator()
     totals = Totals()
     try:
-        client = make_client(url, pool=args.sessions + 8)
+        client = lex_client(url, pool=args.sessions + 8)
         client.recognize_text(  # warm up (model load, first connection) outside the timing
             botId="LOCALBOTID", botAliasId="TSTALIASID", localeId="en_US",
             sessionId="warm-up", text="hello",

@@ -123,6 +123,11 @@ class IntentDef:
     def slot(self, name: str) -> SlotDef | None:
         return next((s for s in self.slots if s.name == name), None)
 
+    @functools.cached_property
+    def slot_templates(self) -> tuple[str, ...]:
+        """The sample utterances that carry ``{Slot}`` placeholders (computed once)."""
+        return tuple(u for u in self.sample_utterances if "{" in u)
+
 
 @dataclass(frozen=True)
 class LocaleDef:

@@ -299,10 +299,10 @@ class DialogEngine:
         """
         scores = dict(classifier.predict(turn.text))
         for intent in turn.locale.intents:
-            if intent.is_fallback or not any("{" in u for u in intent.sample_utterances):
+            if intent.is_fallback or not intent.slot_templates:
                 continue
             found = self._filler.fill(
-                list(intent.sample_utterances),
+                list(intent.slot_templates),
                 turn.text,
                 self._types_for(turn, intent),
                 turn.locale.locale_id,
@@ -341,8 +341,12 @@ class DialogEngine:
         session.failed_attempts = 0
         slots = self._intent_slots(session)
         types = self._types_for(turn, top)
-        found = self._filler.fill(
-            list(top.sample_utterances), turn.text, types, locale.locale_id, turn.today
+        found = (
+            self._filler.fill(
+                list(top.slot_templates), turn.text, types, locale.locale_id, turn.today
+            )
+            if top.slots
+            else {}
         )
         for name, value in found.items():
             if name in slots and slots[name] is None:

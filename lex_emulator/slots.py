@@ -499,6 +499,8 @@ def _template_parses(
     locale_id: str,
     today: date,
 ) -> list[tuple[tuple[int, int, float], _Parse]]:
+    if "{" not in template:
+        return []  # no placeholder: nothing to fill (and nothing worth compiling)
     segments = _parse_template(template)
     if not any(isinstance(s, _Slot) for s in segments):
         return []
