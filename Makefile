@@ -35,10 +35,10 @@ dev: install ## Run the whole stack locally on http://127.0.0.1:$(PORT)/
 
 lint: install ## ruff
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check chalice_app fallback_function lex_emulator devstack
+	$(BIN)/ruff format --check chalice_app fallback_function lex_emulator devstack deploytools
 
 typecheck: install ## mypy (strict on the packages)
-	$(BIN)/mypy chalice_app/app.py chalice_app/chalicelib fallback_function/handler.py fallback_function/llm_fallback lex_emulator devstack
+	$(BIN)/mypy chalice_app/app.py chalice_app/chalicelib fallback_function/handler.py fallback_function/llm_fallback lex_emulator devstack deploytools
 
 unit: install ## Unit tests (no I/O)
 	$(BIN)/pytest -q tests/unit
@@ -68,9 +68,9 @@ bench: install ## Run every benchmark under bench/ (each prints its table and ta
 	if [ -n "$$failed" ]; then echo "missed a target or failed:$$failed"; exit 1; fi
 
 deploy: build ## sam deploy with samconfig.toml (a changed bot gets a new version), then upload frontend/
-	$(BIN)/python -m devstack.publish_bot_version .aws-sam/build/template.yaml
+	$(BIN)/python -m deploytools.publish_bot_version .aws-sam/build/template.yaml
 	$(BIN)/sam deploy --config-file samconfig.toml
-	$(BIN)/python -m devstack.upload_frontend --config-file samconfig.toml
+	$(BIN)/python -m deploytools.upload_frontend --config-file samconfig.toml
 
 lock: ## Re-pin the whole dependency tree into constraints.txt
 	$(BIN)/python -m pip freeze --exclude-editable > constraints.txt

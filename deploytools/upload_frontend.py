@@ -1,6 +1,6 @@
 """Publish ``frontend/`` to the deployed stack's bucket and refresh CloudFront (``make deploy``).
 
-``python -m devstack.upload_frontend --config-file samconfig.toml`` reads the stack name and region
+``python -m deploytools.upload_frontend --config-file samconfig.toml`` reads the stack name and region
 from the SAM config, finds the ``FrontendBucket`` output and the ``WebDistribution`` resource with
 CloudFormation, uploads every published file (``vendor/`` included; ``node_modules/`` and
 ``package*.json`` excluded, see ``devstack.frontend_files``) with its Content-Type and
@@ -133,14 +133,14 @@ def invalidate(cloudfront: Any, distribution_id: str, paths: Sequence[str] = ("/
         DistributionId=distribution_id,
         InvalidationBatch={
             "Paths": {"Quantity": len(paths), "Items": list(paths)},
-            "CallerReference": f"devstack-upload-{time.time_ns()}",
+            "CallerReference": f"deploytools-upload-{time.time_ns()}",
         },
     )
     return str(result["Invalidation"]["Id"])
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m devstack.upload_frontend", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m deploytools.upload_frontend", description=__doc__)
     parser.add_argument("--config-file", default="samconfig.toml")
     parser.add_argument("--config-env", default="default")
     parser.add_argument("--stack-name", default=None, help="overrides the SAM config")

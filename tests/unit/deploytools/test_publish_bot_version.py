@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from devstack.publish_bot_version import main, version_bot_versions
+from deploytools.publish_bot_version import main, version_bot_versions
 from lex_emulator.cfn_template import load_template
 
 ROOT = Path(__file__).resolve().parents[3]

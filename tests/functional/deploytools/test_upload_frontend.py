@@ -9,7 +9,7 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
-from devstack.upload_frontend import (
+from deploytools.upload_frontend import (
     UploadError,
     find_target,
     invalidate,

@@ -10,7 +10,7 @@ nothing is replaced; a changed bot gets a new version and the alias moves to it.
 
 Usage (``make deploy`` runs it between ``sam build`` and ``sam deploy``)::
 
-    python -m devstack.publish_bot_version .aws-sam/build/template.yaml
+    python -m deploytools.publish_bot_version .aws-sam/build/template.yaml
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ def version_bot_versions(template: dict[str, Any]) -> tuple[dict[str, Any], dict
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m devstack.publish_bot_version")
+    parser = argparse.ArgumentParser(prog="python -m deploytools.publish_bot_version")
     parser.add_argument("template", type=Path, help="the built template (.aws-sam/build/...)")
     args = parser.parse_args(argv)
     try:
