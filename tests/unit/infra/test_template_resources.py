@@ -170,6 +170,7 @@ def test_api_gateways_own_errors_use_the_apps_json_error_shape(template: dict[st
         "INTEGRATION_TIMEOUT": "504",
         "MISSING_AUTHENTICATION_TOKEN": "404",
         "REQUEST_TOO_LARGE": "413",
+        "INVALID_API_KEY": "403",
     }
     assert set(expected_status) | {"DEFAULT_4XX", "DEFAULT_5XX"} <= set(responses)
     for name, response in responses.items():
