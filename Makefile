@@ -9,7 +9,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := help
 .PHONY: help install dev test lint typecheck pytest unit functional browser cfn-lint sam-validate \
-        build bench deploy lock clean frontend-deps
+        build bench deploy destroy lock clean frontend-deps
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -67,10 +67,18 @@ bench: install ## Run every benchmark under bench/ (each prints its table and ta
 	@failed=""; for b in bench/[a-z]*.py; do echo "== $$b"; $(BIN)/python $$b || failed="$$failed $$b"; done; \
 	if [ -n "$$failed" ]; then echo "missed a target or failed:$$failed"; exit 1; fi
 
-deploy: build ## sam deploy with samconfig.toml (a changed bot gets a new version), then upload frontend/
+# CONFIRM=1 shows the change set and asks before executing it (the default at a terminal);
+# CONFIRM=0 never asks (the default without one: CI, scripts, `make deploy </dev/null`).
+CONFIRM ?= $(shell [ -t 0 ] && echo 1 || echo 0)
+
+deploy: build ## sam deploy (samconfig.toml; a changed bot gets a new version), then upload frontend/. CONFIRM=0: no prompt
 	$(BIN)/python -m deploytools.publish_bot_version .aws-sam/build/template.yaml
-	$(BIN)/sam deploy --config-file samconfig.toml
+	$(BIN)/sam deploy --config-file samconfig.toml $(if $(filter 1,$(CONFIRM)),--confirm-changeset,--no-confirm-changeset)
 	$(BIN)/python -m deploytools.upload_frontend --config-file samconfig.toml
+
+destroy: install ## Empty the page bucket and sam delete the stack (keeps the OpenAI key secret). CONFIRM=0: no prompt
+	$(BIN)/python -m deploytools.destroy --config-file samconfig.toml $(if $(filter 1,$(CONFIRM)),,--yes)
+	$(BIN)/sam delete --config-file samconfig.toml --no-prompts
 
 lock: ## Re-pin the whole dependency tree into constraints.txt
 	$(BIN)/python -m pip freeze --exclude-editable > constraints.txt

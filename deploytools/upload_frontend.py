@@ -140,7 +140,9 @@ def invalidate(cloudfront: Any, distribution_id: str, paths: Sequence[str] = ("/
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m deploytools.upload_frontend", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m deploytools.upload_frontend", description=__doc__
+    )
     parser.add_argument("--config-file", default="samconfig.toml")
     parser.add_argument("--config-env", default="default")
     parser.add_argument("--stack-name", default=None, help="overrides the SAM config")
