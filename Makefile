@@ -58,8 +58,8 @@ cfn-lint: install ## Lint template.yaml
 sam-validate: install ## sam validate --lint
 	$(BIN)/sam validate --lint --template template.yaml
 
-build: install ## sam build (no Docker: needs python3.11 on PATH)
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/sam build --template template.yaml
+build: install ## sam build for python3.13 without Docker or python3.13 on PATH (bytecode needs one, see README)
+	PATH="$(abspath $(BIN)):$$PATH" PYTHONPATH="$(CURDIR)" $(BIN)/sam build --template template.yaml
 
 test: install lint typecheck cfn-lint sam-validate pytest build ## Everything CI runs
 
@@ -72,6 +72,7 @@ bench: install ## Run every benchmark under bench/ (each prints its table and ta
 CONFIRM ?= $(shell [ -t 0 ] && echo 1 || echo 0)
 
 deploy: build ## sam deploy (samconfig.toml; a changed bot gets a new version), then upload frontend/. CONFIRM=0: no prompt
+	$(BIN)/python -m deploytools.function_build check .aws-sam/build
 	$(BIN)/python -m deploytools.publish_bot_version .aws-sam/build/template.yaml
 	$(BIN)/sam deploy --config-file samconfig.toml $(if $(filter 1,$(CONFIRM)),--confirm-changeset,--no-confirm-changeset)
 	$(BIN)/python -m deploytools.upload_frontend --config-file samconfig.toml
@@ -80,8 +81,9 @@ destroy: install ## Empty the page bucket and sam delete the stack (keeps the Op
 	$(BIN)/python -m deploytools.destroy --config-file samconfig.toml $(if $(filter 1,$(CONFIRM)),,--yes)
 	$(BIN)/sam delete --config-file samconfig.toml --no-prompts
 
-lock: ## Re-pin the whole dependency tree into constraints.txt
+lock: ## Re-pin the whole dependency tree into constraints.txt, and the fallback's hash-pinned lock
 	$(BIN)/python -m pip freeze --exclude-editable > constraints.txt
+	$(BIN)/python -m deploytools.function_build lock fallback_function/requirements.txt fallback_function/requirements.lock
 
 clean: ## Remove build outputs
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache

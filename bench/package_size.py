@@ -1,12 +1,14 @@
 """Size of each function's package after ``sam build``, and whether its handler imports from it.
 
-Runs ``sam build`` (no Docker: python3.11 must be on PATH, so ``.venv/bin`` goes first) into a
-temporary build and cache directory, so the checkout's ``.aws-sam`` is left alone. For every
+Runs ``sam build`` (no Docker and no python3.13 needed: the functions' makefiles build for the
+runtime with ``deploytools.function_build``; ``.venv/bin`` goes first on PATH and the repository on
+PYTHONPATH, as ``make build`` does) into a temporary build and cache directory, so the checkout's ``.aws-sam`` is left alone. For every
 function in the build it reports the unzipped size (sum of file sizes), the zipped size (a
 DEFLATED zip written to a temporary file, as Lambda would receive it) and the five biggest
 top-level entries (packages, modules, ``*.dist-info``).
 
-It also checks each package the way Lambda would load it: a fresh ``python -I -S -B`` with only the
+It also checks each package the way Lambda would load it: a fresh ``python3.13 -I -S -B`` (the
+template's runtime, found like the build finds it; the check is skipped without one) with only the
 standard library, the build folder and what the Lambda Python runtime itself provides (boto3,
 botocore, s3transfer, jmespath, urllib3, dateutil, six; linked from this venv) on ``sys.path``
 imports the handler the template names. A package that is small because something is missing
@@ -33,13 +35,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _bench_support import PYTHON, REPO, TEMPLATE, VENV_BIN, child_env, table, verdict
+from _bench_support import REPO, TEMPLATE, VENV_BIN, child_env, table, verdict
 
+from deploytools.function_build import DEFAULT_RUNTIME, find_compiler
 from lex_emulator.cfn_template import find_functions, load_template, resolve_function
 
 CHAT_FUNCTION = "ChatApiFunction"
 CHAT_LIMIT_BYTES = 5_000_000
-#: What the Lambda python3.11 runtime puts on sys.path besides the function's own code.
+#: What the Lambda Python runtime puts on sys.path besides the function's own code.
 LAMBDA_RUNTIME_PACKAGES = (
     "boto3",
     "botocore",
@@ -99,7 +102,9 @@ def lambda_runtime_dir(scratch: Path) -> Path:
     return runtime
 
 
-def import_check(build: Path, module: str, attribute: str, runtime: Path) -> str:
+def import_check(
+    build: Path, module: str, attribute: str, runtime: Path, python: str | None
+) -> str:
     """'ok' or the error, importing module.attribute as Lambda would, in a clean interpreter."""
     code = (
         "import sys\n"
@@ -107,8 +112,10 @@ def import_check(build: Path, module: str, attribute: str, runtime: Path) -> str
         f"import importlib\nh = getattr(importlib.import_module({module!r}), {attribute!r})\n"
         "assert callable(h), 'handler is not callable'\n"
     )
+    if python is None:
+        return "skipped: no python3.13"
     proc = subprocess.run(
-        [PYTHON, "-I", "-S", "-B", "-c", code],
+        [python, "-I", "-S", "-B", "-c", code],
         cwd=build,
         env=child_env(
             {"LEX_BOT_ID": "LOCALBOTID", "LEX_BOT_ALIAS_ID": "TSTALIASID", "PYTHONNOUSERSITE": "1"}
@@ -125,7 +132,7 @@ def import_check(build: Path, module: str, attribute: str, runtime: Path) -> str
 
 
 def run_sam_build(build_dir: Path, cache_dir: Path) -> subprocess.CompletedProcess[str]:
-    env = child_env({"SAM_CLI_TELEMETRY": "0"})
+    env = child_env({"SAM_CLI_TELEMETRY": "0", "PYTHONPATH": str(REPO)})
     env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
     sam = VENV_BIN / "sam"
     return subprocess.run(
@@ -177,6 +184,8 @@ def main() -> int:
             print("\n".join(output[-15:]))
             return 1
         runtime = lambda_runtime_dir(tmp)
+        compiler = find_compiler(DEFAULT_RUNTIME)
+        runtime_python = compiler.python if compiler else None
         rows: list[list[str]] = []
         targets: list[list[str]] = []
         top_tables: list[tuple[str, list[tuple[str, int]]]] = []
@@ -187,7 +196,9 @@ def main() -> int:
             spec = resolve_function(template, logical_id, REPO)
             unzipped = tree_size(folder)
             zipped = zipped_size(folder, tmp)
-            importable = import_check(folder, spec.module_name, spec.attribute, runtime)
+            importable = import_check(
+                folder, spec.module_name, spec.attribute, runtime, runtime_python
+            )
             rows.append([logical_id, spec.handler, mb(unzipped), mb(zipped), importable])
             top_tables.append((logical_id, top_entries(folder)))
             if logical_id == CHAT_FUNCTION:
