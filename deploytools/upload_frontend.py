@@ -2,9 +2,11 @@
 
 ``python -m deploytools.upload_frontend --config-file samconfig.toml`` reads the stack name and region
 from the SAM config, finds the ``FrontendBucket`` output and the ``WebDistribution`` resource with
-CloudFormation, uploads every published file (``vendor/`` included; ``node_modules/`` and
-``package*.json`` excluded, see ``devstack.frontend_files``) with its Content-Type and
-Cache-Control, deletes objects that are no longer part of the page, and invalidates ``/*``.
+CloudFormation, uploads the files that are part of the page (what ``index.html`` reaches through
+its scripts, style sheets and module imports, see ``deploytools.page_references``; so no README,
+npm manifest or stray file) with its Content-Type and Cache-Control, deletes objects that are no
+longer part of the page, and invalidates ``/*``. ``--dry-run`` lists both what would be uploaded
+and what is left out.
 
 Errors are reported in one line with exit status 1. The AWS clients are passed in, so the steps
 can run against any endpoint (tests use moto's server).
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from deploytools.page_references import ENTRY, reachable
 from devstack.frontend_files import PublishedFile, iter_published
 
 __all__ = [
@@ -69,15 +72,23 @@ def read_samconfig(path: str | Path, env: str = "default") -> tuple[str, str | N
 
 
 def select_files(root: str | Path) -> list[PublishedFile]:
-    """The files to publish; refuses a folder without index.html or without the vendor libs."""
+    """The page's files; refuses a folder without index.html, the vendor libs or a referenced file."""
+    return _split_files(root)[0]
+
+
+def _split_files(root: str | Path) -> tuple[list[PublishedFile], list[PublishedFile]]:
+    """(files of the page, files in the folder that the page never references)."""
     root = Path(root)
     files = list(iter_published(root))
     keys = {f.key for f in files}
-    if "index.html" not in keys:
-        raise UploadError(f"{root}/index.html is missing")
+    if ENTRY not in keys:
+        raise UploadError(f"{root}/{ENTRY} is missing")
     if (root / "package.json").is_file() and not any(k.startswith("vendor/") for k in keys):
         raise UploadError(f"{root}/vendor is empty: run `make frontend-deps` first")
-    return files
+    page, missing = reachable({f.key: f.path for f in files})
+    if missing:
+        raise UploadError(f"the page refers to files that are not in {root}: {sorted(missing)}")
+    return [f for f in files if f.key in page], [f for f in files if f.key not in page]
 
 
 def find_target(cloudformation: Any, stack_name: str) -> DeployTarget:
@@ -152,10 +163,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dry-run", action="store_true", help="list what would be uploaded")
     args = parser.parse_args(argv)
     try:
-        files = select_files(args.frontend)
+        files, left_out = _split_files(args.frontend)
         if args.dry_run:
             for item in files:
                 print(f"{item.key}\t{item.content_type}\t{item.cache_control}")
+            for item in left_out:
+                print(f"# not part of the page, not uploaded: {item.key}")
             return 0
         stack_name, region = read_samconfig(args.config_file, args.config_env)
         stack_name = args.stack_name or stack_name

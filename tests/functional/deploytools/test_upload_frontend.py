@@ -28,10 +28,20 @@ def page(tmp_path):
     """A frontend/ folder as `make frontend-deps` leaves it."""
     root = tmp_path / "frontend"
     for rel, text in {
-        "index.html": "<!doctype html>",
-        "chat.js": "x",
-        "chat.css": "y",
-        "js/view.js": "z",
+        "index.html": (
+            '<!doctype html><link rel="icon" href="data:,"><link rel="stylesheet" href="chat.css">'
+            '<script src="vendor/marked.umd.js" defer></script>'
+            '<script src="/vendor/purify.min.js" defer></script>'
+            '<script type="module" src="chat.js?v=1"></script><a href="https://example.com/">x</a>'
+        ),
+        "chat.js": 'import { render } from "./js/view.js";\nfetch("/chat");',
+        "chat.css": "body { background: url('img/bg.png'); }",
+        "img/bg.png": "png",
+        "js/view.js": 'export const render = () => import("./lazy.js");',
+        "js/lazy.js": "",
+        "js/unused.js": "not referenced by the page",
+        "README.md": "# the chat page",
+        "docs/notes.txt": "notes",
         "vendor/marked.umd.js": "m",
         "vendor/purify.min.js": "p",
         "vendor/.installed": "",
@@ -50,11 +60,32 @@ def test_selection_includes_vendor_and_excludes_build_inputs(page):
     assert [f.key for f in select_files(page)] == [
         "chat.css",
         "chat.js",
+        "img/bg.png",
         "index.html",
+        "js/lazy.js",
         "js/view.js",
         "vendor/marked.umd.js",
         "vendor/purify.min.js",
     ]
+
+
+def test_the_projects_page_is_published_without_its_readme():
+    if not (REPO / "frontend/vendor/marked.umd.js").is_file():
+        pytest.fail("frontend/vendor is empty: run `make frontend-deps` (make test does)")
+    keys = {f.key for f in select_files(REPO / "frontend")}
+    assert "README.md" not in keys
+    on_disk = {
+        p.relative_to(REPO / "frontend").as_posix()
+        for p in (REPO / "frontend").rglob("*")
+        if p.suffix in (".html", ".js", ".css") and "node_modules" not in p.parts
+    }
+    assert keys == on_disk  # every page file is reached from index.html, and only those
+
+
+def test_a_reference_to_a_missing_file_is_refused(page):
+    (page / "js" / "lazy.js").unlink()
+    with pytest.raises(UploadError, match=r"js/lazy\.js"):
+        select_files(page)
 
 
 def test_selection_refuses_a_page_without_index(page):
@@ -182,6 +213,8 @@ def test_dry_run_lists_files_without_aws(page, capsys):
     assert main(["--frontend", str(page), "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "index.html\ttext/html; charset=utf-8\tno-cache" in out
+    assert "# not part of the page, not uploaded: README.md" in out
+    assert "# not part of the page, not uploaded: js/unused.js" in out
     assert "node_modules" not in out
 
 
