@@ -18,6 +18,8 @@ $(BIN)/.installed: requirements-dev.txt constraints.txt chalice_app/requirements
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check 'pip<26.3'
 	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
+	@# the functions' makefiles run `python -m deploytools.function_build` from sam build's scratch copy
+	$(BIN)/python -c "import site, sys; open(site.getsitepackages()[0] + '/lex-llm-chatbot-repo.pth', 'w').write(sys.argv[1] + '\n')" "$(CURDIR)"
 	touch $@
 
 install: $(BIN)/.installed frontend-deps ## Create .venv and install the pinned dev requirements
