@@ -30,7 +30,9 @@ Timing is cold_start.py's: in-child ``perf_counter`` from the first line to the 
 invocation, child CPU time beside it, ``--rounds`` interleaved rounds, medians of per-round ratios.
 
 Targets: build-time bytecode <= 1.25 x floor for both functions (chat: lex floor; fallback: openai
-+ secrets floors). Reported beside them: no-bytecode / warm and build-time / warm.
++ secrets floors), on both wall and CPU time; the CPU ratio sets the exit status, because Lambda's
+init is CPU-bound and because on a shared 2-core machine the wall time also measures everybody
+else's load. Reported beside them: no-bytecode / warm and build-time / warm.
 
 MemorySize: the build-time variant also serves ``--warm-turns`` more invocations in the same
 process. The table gives init CPU (import + handler ready), first-invocation CPU and warm-turn CPU
@@ -310,7 +312,7 @@ def _ratio(values: list[float], floors: list[list[float]]) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--warm-turns", type=int, default=20)
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--image", default=None, help=f"run in this image (default {IMAGE})")
@@ -509,27 +511,26 @@ def main(argv: list[str] | None = None) -> int:
     ok = True
     for label, key in (("chat API", "chat"), ("fallback", "fallback")):
         deployed, bare, warm = v[f"{key} deployed"], v[f"{key} bare"], v[f"{key} warm"]
-        result = _ratio(deployed.totals, [f.totals for f in floors[key]])
-        cpu_result = _ratio(deployed.cpus, [f.cpus for f in floors[key]])
-        passed = result <= TARGET
-        ok = ok and passed
+        wall = _ratio(deployed.totals, [f.totals for f in floors[key]])
+        cpu = _ratio(deployed.cpus, [f.cpus for f in floors[key]])
+        ok = ok and cpu <= TARGET
         rows.append(
-            [
-                f"{label}: build-time bytecode / floor",
-                f"<= {TARGET:.2f}x",
-                f"{result:.2f}x (CPU {cpu_result:.2f}x)",
-                verdict(passed),
-            ]
-        )
-        rows.append(
-            [f"{label}: no bytecode / warm cache", "report", f"{_ratio(bare.totals, [warm.totals]):.2f}x", ""]
+            [f"{label}: build-time bytecode / floor", f"<= {TARGET:.2f}x", f"{wall:.2f}x",
+             f"{cpu:.2f}x", verdict(wall <= TARGET), verdict(cpu <= TARGET)]
         )  # fmt: skip
-        rows.append(
-            [f"{label}: build-time bytecode / warm cache", "report", f"{_ratio(deployed.totals, [warm.totals]):.2f}x", ""]
-        )  # fmt: skip
+        for name, variant in (("no bytecode", bare), ("build-time bytecode", deployed)):
+            rows.append(
+                [f"{label}: {name} / warm cache", "report", f"{_ratio(variant.totals, [warm.totals]):.2f}x",
+                 f"{_ratio(variant.cpus, [warm.cpus]):.2f}x", "", ""]
+            )  # fmt: skip
     print()
-    print("Targets (in-child perf_counter, median of per-round ratios)")
-    print(table(["target", "limit", "result", "verdict"], rows))
+    print(
+        "Targets: medians of per-round ratios. Wall = in-child perf_counter (first line to end of"
+        " the first invocation); CPU = the child's process time, which decides the exit status:"
+        " Lambda's init is CPU-bound, and on this shared machine wall time also counts other"
+        " processes' load"
+    )
+    print(table(["target", "limit", "wall", "CPU", "wall verdict", "CPU verdict"], rows))
 
     print()
     print(
