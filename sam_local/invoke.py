@@ -59,9 +59,11 @@ def invoke(
     image: RuntimeSpec,
     template: str | Path = BUILT_TEMPLATE,
     timeout: float = INVOKE_TIMEOUT_SECONDS,
-    stderr: int | None = None,
+    logs: list[str] | None = None,
 ) -> object:
-    """Run one ``sam local invoke``; return the function's decoded JSON answer."""
+    """Run one ``sam local invoke``; return the function's decoded JSON answer.
+
+    SAM's messages and the function's logs go to stderr, or into ``logs`` when given."""
     if not Path(template).is_file():
         raise InvokeError(f"{template} not found: run `make build` first")
     janitor = ContainerJanitor()
@@ -78,7 +80,7 @@ def invoke(
                 check=False,
                 text=True,
                 stdout=subprocess.PIPE,
-                stderr=stderr,
+                stderr=None if logs is None else subprocess.PIPE,
                 env=sam_environment(os.environ),
                 cwd=REPO_ROOT,
                 timeout=timeout,
@@ -87,9 +89,15 @@ def invoke(
             raise InvokeError(f"sam local invoke {function} took over {timeout:g} s") from exc
         finally:
             janitor.clean()
+    if logs is not None:
+        logs.append(done.stderr)
     lines = [line for line in done.stdout.splitlines() if line.strip()]
     if done.returncode != 0 or not lines:
-        raise InvokeError(f"sam local invoke {function} failed (exit {done.returncode})")
+        tail = "\n".join((done.stderr or "").splitlines()[-15:])
+        raise InvokeError(
+            f"sam local invoke {function} failed (exit {done.returncode})"
+            + (f":\n{tail}" if tail else "")
+        )
     try:
         return json.loads(lines[-1])
     except json.JSONDecodeError as exc:

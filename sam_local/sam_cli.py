@@ -108,4 +108,8 @@ def sam_environment(environ: Mapping[str, str]) -> dict[str, str]:
     }
     env.update(_DUMMY_AWS)
     env["SAM_CLI_TELEMETRY"] = "0"
+    # `sam local` asks STS for the account id first; without an account that waits ~8 s for
+    # the network. A closed loopback port fails at once (SAM then uses its default account id).
+    env["AWS_ENDPOINT_URL_STS"] = "http://127.0.0.1:9"
+    env["AWS_MAX_ATTEMPTS"] = "1"
     return env
