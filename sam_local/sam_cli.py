@@ -59,6 +59,9 @@ class ContainerSettings:
                         self.relays.append(relay)
                     value = relay.url.rstrip("/") + ("/" + origin[3] if len(origin) > 3 else "")
                 out[section][name] = value
+        # Offline there is no Secrets Manager: like `make dev` (where references resolve to ""),
+        # a local run has no secret ARN unless env.json names one. SAM would pass the logical id.
+        out.setdefault("FallbackFunction", {}).setdefault("OPENAI_API_KEY_SECRET_ARN", "")
         self.env_vars = out
         self._dir = tempfile.mkdtemp(prefix="sam-env-")
         self.path = Path(self._dir) / "env.json"
