@@ -51,6 +51,9 @@ def local_settings(env_file: str | None, environ: Mapping[str, str]) -> dict[str
     return apply_llm_overrides(env_vars, environ)
 
 
+NO_RESPONSE = "No response from invoke container"
+
+
 def invoke(
     function: str,
     event: str | Path,
@@ -63,7 +66,38 @@ def invoke(
 ) -> object:
     """Run one ``sam local invoke``; return the function's decoded JSON answer.
 
-    SAM's messages and the function's logs go to stderr, or into ``logs`` when given."""
+    SAM's messages and the function's logs go to stderr, or into ``logs`` when given. When SAM
+    reports that the container never answered (``No response from invoke container``: the
+    runtime inside did not start, seen on an overloaded machine), the invocation is tried once
+    more; a function's own answer or error is never retried.
+    """
+    own: list[str] = []
+    try:
+        return _invoke_once(function, event, env_vars, image=image, template=template,
+                            timeout=timeout, logs=own)  # fmt: skip
+    except InvokeError as exc:
+        if NO_RESPONSE not in str(exc):
+            raise
+        print(f"sam-invoke: {function}: {NO_RESPONSE}; trying once more", file=sys.stderr)
+        return _invoke_once(function, event, env_vars, image=image, template=template,
+                            timeout=timeout, logs=logs)  # fmt: skip
+    finally:
+        if logs is not None:
+            logs.extend(own)
+        elif own:
+            sys.stderr.write("".join(own))
+
+
+def _invoke_once(
+    function: str,
+    event: str | Path,
+    env_vars: Mapping[str, Mapping[str, str]],
+    *,
+    image: RuntimeSpec,
+    template: str | Path = BUILT_TEMPLATE,
+    timeout: float,
+    logs: list[str] | None,
+) -> object:
     if not Path(template).is_file():
         raise InvokeError(f"{template} not found: run `make build` first")
     janitor = ContainerJanitor()

@@ -100,3 +100,11 @@ def bridge_llm(gateway: str) -> Iterator[FakeOpenAI]:
     """A fake OpenAI-compatible server on the bridge address, reachable from the containers."""
     with FakeOpenAI(host=gateway) as llm:
         yield llm
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Container tests batch several invocations: bound each at 15 minutes, not the default 2."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.timeout(900))
