@@ -130,8 +130,11 @@ def derived_images(spec: RuntimeSpec) -> list[str]:
     ]
 
 
-def _remove_derived(spec: RuntimeSpec) -> None:
+def _remove_derived(spec: RuntimeSpec, made_from: str | None) -> None:
+    """Remove SAM's derived images made from the previous build of ``spec`` (same label)."""
     for image in derived_images(spec):
+        if made_from is not None and _image_label(image) not in (made_from, None):
+            continue  # derived from another runtime's image
         print(f"removing SAM's derived image {image} (its base changed)", file=sys.stderr)
         _run(["docker", "image", "rm", "-f", image])
 
@@ -206,8 +209,9 @@ def ensure_image(spec: RuntimeSpec, *, force: bool = False) -> bool:
     if not force and _image_label(spec.tag) == digest:
         return False
     old = _run(["docker", "image", "inspect", "-f", "{{.Id}}", spec.tag]).stdout.strip()
+    old_label = _image_label(spec.tag)
     _build(spec, digest)
-    _remove_derived(spec)
+    _remove_derived(spec, made_from=old_label)
     if old:  # the previous build, now untagged
         _run(["docker", "image", "rm", old])
     return True
