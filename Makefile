@@ -10,6 +10,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 .DEFAULT_GOAL := help
 .PHONY: help install dev test lint typecheck pytest unit functional browser cfn-lint sam-validate \
         build bench deploy destroy lock clean frontend-deps
+.PHONY: container-runtime lambda-image sam-invoke sam-api dev-sam sam-tests chalice-config
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -63,7 +64,7 @@ sam-validate: install ## sam validate --lint
 build: install ## sam build for python3.13 without Docker or python3.13 on PATH (bytecode needs one, see README)
 	PATH="$(abspath $(BIN)):$$PATH" PYTHONPATH="$(CURDIR)" $(BIN)/sam build --template template.yaml
 
-test: install lint typecheck cfn-lint sam-validate pytest build ## Everything CI runs
+test: install lint typecheck cfn-lint sam-validate build lambda-image pytest ## Everything CI runs
 
 bench: install ## Run every benchmark under bench/ (each prints its table and targets)
 	@failed=""; for b in bench/[a-z]*.py; do echo "== $$b"; $(BIN)/python $$b || failed="$$failed $$b"; done; \
@@ -82,6 +83,36 @@ deploy: build ## sam deploy (samconfig.toml; a changed bot gets a new version), 
 destroy: install ## Empty the page bucket and sam delete the stack (keeps the OpenAI key secret). CONFIRM=0: no prompt
 	$(BIN)/python -m deploytools.destroy --config-file samconfig.toml $(if $(filter 1,$(CONFIRM)),,--yes)
 	$(BIN)/sam delete --config-file samconfig.toml --no-prompts
+
+# ---------------------------------------------------------------- sam local (containers)
+RUNTIME ?=
+FN ?=
+EVENT ?=
+ENV ?=
+STAGE ?= dev
+
+container-runtime: ## Install Debian's docker.io + mmdebstrap if missing and start dockerd
+	@bash scripts/container-runtime.sh
+
+lambda-image: install container-runtime ## Build lex-llm-chatbot/lambda:<runtime> (template's Runtime; RUNTIME=python3.13 for another)
+	@$(BIN)/python -m sam_local.image --template template.yaml $(if $(RUNTIME),--runtime $(RUNTIME))
+
+sam-invoke: lambda-image ## sam local invoke FN=<logical id> EVENT=<file> [ENV=env.json]; prints the JSON answer
+	@test -n "$(FN)" -a -n "$(EVENT)" || { echo "usage: make sam-invoke FN=FallbackFunction EVENT=events/lexV2FallbackKo.json [ENV=env.json]" >&2; exit 2; }
+	@$(MAKE) --no-print-directory -s build >&2
+	@$(BIN)/python -m sam_local.invoke $(FN) $(EVENT) $(if $(ENV),--env-vars $(ENV))
+
+sam-api: build lambda-image ## sam local start-api on http://127.0.0.1:$(PORT)/chat, talking to a Lex emulator on the host
+	$(BIN)/python -m devstack.sam_stack --api-only --port $(PORT) --template template.yaml $(if $(ENV),--env-vars $(ENV))
+
+dev-sam: build lambda-image frontend-deps ## make dev with /chat in sam local start-api and code hooks in sam local start-lambda
+	$(BIN)/python -m devstack.sam_stack --port $(PORT) --template template.yaml $(if $(ENV),--env-vars $(ENV))
+
+sam-tests: build lambda-image ## Only the tests/sam tier (SAM CLI in containers)
+	$(BIN)/pytest -q tests/sam
+
+chalice-config: install ## Generate chalice_app/.chalice config + policy-$(STAGE).json from the code and the SAM stack's outputs
+	$(BIN)/python -m deploytools.chalice_config --stage $(STAGE) --config-file samconfig.toml
 
 lock: ## Re-pin the whole dependency tree into constraints.txt, and the fallback's hash-pinned lock
 	$(BIN)/python -m pip freeze --exclude-editable > constraints.txt

@@ -40,6 +40,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--env-vars", default=None, help="SAM env.json overriding the functions' environment"
     )
+    parser.add_argument(
+        "--lambda-endpoint",
+        default=None,
+        help="call code hooks through the Lambda Invoke API here (sam local start-lambda), "
+        "e.g. http://127.0.0.1:3001",
+    )
     return parser
 
 
@@ -49,16 +55,18 @@ def _fail(message: str) -> int:
     return EXIT_USAGE
 
 
-def _default_factory(template: str, env_vars: dict[str, dict[str, str]] | None) -> Any:
+def _default_factory(
+    template: str, env_vars: dict[str, dict[str, str]] | None, lambda_endpoint: str | None = None
+) -> Any:
     from lex_emulator import LexEmulator
 
-    return LexEmulator.from_template(template, env_vars=env_vars)
+    return LexEmulator.from_template(template, env_vars=env_vars, lambda_endpoint=lambda_endpoint)
 
 
 def main(
     argv: Sequence[str] | None = None,
     *,
-    engine_factory: Callable[[str, dict[str, dict[str, str]] | None], Any] = _default_factory,
+    engine_factory: Callable[..., Any] = _default_factory,
 ) -> int:
     """Run the command; returns the exit status. ``engine_factory`` is for tests."""
     args = _parser().parse_args(argv)
@@ -66,7 +74,8 @@ def main(
         env_vars = load_env_vars(args.env_vars) if args.env_vars else None
         if not Path(args.template).is_file():
             raise TemplateError(f"template {args.template} not found")
-        engine = engine_factory(args.template, env_vars)
+        remote = {"lambda_endpoint": args.lambda_endpoint} if args.lambda_endpoint else {}
+        engine = engine_factory(args.template, env_vars, **remote)
         server = EmulatorServer(engine, host=args.host, port=args.port)
     except (TemplateError, EnvVarsError) as exc:
         return _fail(str(exc))

@@ -19,7 +19,9 @@ from __future__ import annotations
 import os
 import threading
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from lex_emulator.cfn_template import FunctionSpec, import_handler
@@ -30,6 +32,7 @@ __all__ = [
     "CodeHookRunner",
     "LambdaContext",
     "build_event",
+    "hook_loader",
     "validate_response",
 ]
 
@@ -252,6 +255,21 @@ def validate_response(response: Any) -> dict[str, Any]:
     return response
 
 
+HandlerLoader = Callable[[FunctionSpec], Callable[..., Any]]
+_HOOK_LOADER: ContextVar[HandlerLoader | None] = ContextVar("hook_loader", default=None)
+
+
+@contextmanager
+def hook_loader(loader: HandlerLoader | None) -> Iterator[None]:
+    """Runners created inside use ``loader`` instead of importing the handler (e.g. the Lambda
+    Invoke API: ``lambda_invoke.remote_handler_loader``); None keeps the in-process import."""
+    token = _HOOK_LOADER.set(loader)
+    try:
+        yield
+    finally:
+        _HOOK_LOADER.reset(token)
+
+
 class CodeHookRunner:
     """Invokes one Lambda function's handler in-process with Lex's limits (see module doc)."""
 
@@ -261,13 +279,13 @@ class CodeHookRunner:
         *,
         clock: Callable[[], float],
         timeout_seconds: float | None = None,
-        loader: Callable[[FunctionSpec], Callable[..., Any]] = import_handler,
+        loader: HandlerLoader | None = None,
     ) -> None:
         self.spec = spec
         self._clock = clock
         limit = float(spec.timeout_seconds) if timeout_seconds is None else timeout_seconds
         self.timeout_seconds = min(limit, LEX_HOOK_TIMEOUT_SECONDS)
-        self._loader = loader
+        self._loader = loader or _HOOK_LOADER.get() or import_handler
         self._handler: Callable[..., Any] | None = None
         self._load_lock = threading.Lock()
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from lex_emulator.bot_model import AliasDef, BotCatalog, BotDef, LocaleDef, load_bots
+from lex_emulator.code_hook import hook_loader
 from lex_emulator.dialog import (
     ClassifierFactory,
     DialogEngine,
@@ -28,6 +29,7 @@ from lex_emulator.dialog import (
     default_classifier_factory,
 )
 from lex_emulator.errors import ResourceNotFoundException, ValidationException
+from lex_emulator.lambda_invoke import remote_handler_loader
 from lex_emulator.sessions import SessionKey, SessionStore
 
 __all__ = ["LexEmulator"]
@@ -55,18 +57,23 @@ class LexEmulator:
         classifier_factory: ClassifierFactory = default_classifier_factory,
         slot_filler: SlotFiller | None = None,
         hook_timeout_seconds: float | None = None,
+        lambda_endpoint: str | None = None,
     ) -> None:
+        """``lambda_endpoint``: call code hooks through the Lambda Invoke API there
+        (``lambda_invoke``) instead of importing them."""
         self.catalog = catalog
         self._clock = clock
         self._today = today
         self.sessions = SessionStore(clock)
-        self.engine = DialogEngine(
-            catalog,
-            classifier_factory=classifier_factory,
-            slot_filler=slot_filler,
-            clock=clock,
-            hook_timeout_seconds=hook_timeout_seconds,
-        )
+        remote = remote_handler_loader(lambda_endpoint) if lambda_endpoint else None
+        with hook_loader(remote):
+            self.engine = DialogEngine(
+                catalog,
+                classifier_factory=classifier_factory,
+                slot_filler=slot_filler,
+                clock=clock,
+                hook_timeout_seconds=hook_timeout_seconds,
+            )
 
     @classmethod
     def from_template(
@@ -79,6 +86,7 @@ class LexEmulator:
         classifier_factory: ClassifierFactory = default_classifier_factory,
         slot_filler: SlotFiller | None = None,
         hook_timeout_seconds: float | None = None,
+        lambda_endpoint: str | None = None,
     ) -> LexEmulator:
         """Load every bot of ``template``; ``env_vars`` is SAM's env.json shape.
 
@@ -92,6 +100,7 @@ class LexEmulator:
             classifier_factory=classifier_factory,
             slot_filler=slot_filler,
             hook_timeout_seconds=hook_timeout_seconds,
+            lambda_endpoint=lambda_endpoint,
         )
 
     def describe(self) -> list[str]:

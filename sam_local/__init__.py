@@ -1,0 +1,1 @@
+"""Run the template's functions with the real SAM CLI in local containers (`sam local ...`)."""
