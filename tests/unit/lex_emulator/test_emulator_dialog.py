@@ -132,7 +132,8 @@ def test_reply_that_matches_another_intent_interrupts_when_allowed(emu):
 
 def test_allow_interrupt_false_does_not_stop_a_text_switch(emu):
     # AllowInterrupt: "Indicates whether the user can interrupt a speech prompt from the bot"
-    # (AWS::Lex::Bot PromptSpecification): it concerns speech, not text input.
+    # (https://docs.aws.amazon.com/lexv2/latest/APIReference/API_PromptSpecification.html):
+    # it concerns speech, not text input.
     say(emu, "order a pizza")  # Size prompt: AllowInterrupt false
     switched = say(emu, "cancel my order")
     assert switched["sessionState"]["intent"]["name"] == "CancelOrder"
