@@ -33,6 +33,7 @@ from lex_emulator.cfn_template import (
     resolve_function,
     resolve_value,
 )
+from lex_emulator.flow_model import EMPTY_FLOW, IntentFlow, parse_intent_flow
 
 __all__ = [
     "DEFAULT_NLU_THRESHOLD",
@@ -111,6 +112,7 @@ class IntentDef:
     initial_responses: tuple[MessageDef, ...] = ()
     dialog_code_hook: bool = False
     fulfillment_code_hook: bool = False
+    flow: IntentFlow = EMPTY_FLOW  # conversation-flow settings (lex_emulator.flow_model)
 
     @property
     def is_fallback(self) -> bool:
@@ -373,7 +375,9 @@ def _is_active(ctx: _Ctx, spec: Mapping[str, Any], prop: str) -> bool:
     return ctx.flag(spec.get("IsActive"), f"{prop}.IsActive", True)
 
 
-def _intent(ctx: _Ctx, raw: Any, prop: str, slot_types: Mapping[str, SlotTypeDef]) -> IntentDef:
+def _intent(
+    ctx: _Ctx, raw: Any, prop: str, slot_types: Mapping[str, SlotTypeDef], locale_id: str = ""
+) -> IntentDef:
     spec = ctx.mapping(raw, prop)
     name = ctx.text(spec.get("Name"), f"{prop}.Name")
     parent = spec.get("ParentIntentSignature")
@@ -484,6 +488,14 @@ def _intent(ctx: _Ctx, raw: Any, prop: str, slot_types: Mapping[str, SlotTypeDef
             dialog_hook.get("Enabled"), f"{prop}.DialogCodeHook.Enabled", False
         ),
         fulfillment_code_hook=fulfil_enabled,
+        flow=parse_intent_flow(
+            ctx,
+            spec,
+            prop,
+            messages=_messages,
+            locale_id=locale_id,
+            custom_slot_types=frozenset(slot_types),
+        ),
     )
 
 
@@ -507,7 +519,7 @@ def _locale(ctx: _Ctx, raw: Any, prop: str) -> LocaleDef:
         slot_types[slot_type.name] = slot_type
     intents: list[IntentDef] = []
     for n, raw_intent in enumerate(ctx.items(spec.get("Intents"), f"{prop}.Intents")):
-        intent = _intent(ctx, raw_intent, f"{prop}.Intents[{n}]", slot_types)
+        intent = _intent(ctx, raw_intent, f"{prop}.Intents[{n}]", slot_types, locale_id)
         if any(i.name == intent.name for i in intents):
             raise ctx.fail(f"{prop}.Intents[{n}].Name", f"duplicate intent {intent.name!r}")
         intents.append(intent)
