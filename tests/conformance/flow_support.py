@@ -260,7 +260,7 @@ def to_case(case: FlowCase) -> Case:
                 params=params,
                 error=error,
                 advance_seconds=say.advance,
-            )  # fmt: skip
+            )
         )
     return Case(
         name=case.id,
