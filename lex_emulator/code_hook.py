@@ -133,6 +133,7 @@ def build_event(
     session_state: Mapping[str, Any],
     request_attributes: Mapping[str, str] | None = None,
     proposed_next_state: Mapping[str, Any] | None = None,
+    invocation_label: str | None = None,
 ) -> dict[str, Any]:
     """A Lex V2 code-hook event for text input (``bot``: id, name, aliasId, aliasName, localeId,
     version)."""
@@ -161,6 +162,9 @@ def build_event(
     }
     if proposed_next_state is not None:
         event["proposedNextState"] = dict(proposed_next_state)
+    if invocation_label is not None:
+        # "invocationLabel – Indicates which code hook is being invoked" (the step's InvocationLabel)
+        event["invocationLabel"] = invocation_label
     return event
 
 
