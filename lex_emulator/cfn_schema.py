@@ -42,7 +42,7 @@ _IMPLEMENTED_LOADING_SLOTS_MESSAGES = frozenset(
         # AWS::Lex::Bot itself
         "Bot.Name", "Bot.RoleArn", "Bot.DataPrivacy", "Bot.IdleSessionTTLInSeconds",
         "Bot.BotLocales", "Bot.TestBotAliasSettings", "Bot.Description", "Bot.AutoBuildBotLocales",
-        "Bot.BotTags", "Bot.TestBotAliasTags", "DataPrivacy.ChildDirected",
+        "Bot.BotTags", "Bot.TestBotAliasTags", "Bot.DataPrivacy.ChildDirected",
         "TestBotAliasSettings.BotAliasLocaleSettings", "TestBotAliasSettings.Description",
         "BotAliasLocaleSettingsItem.LocaleId", "BotAliasLocaleSettingsItem.BotAliasLocaleSetting",
         "BotAliasLocaleSettings.Enabled", "BotAliasLocaleSettings.CodeHookSpecification",
