@@ -1,9 +1,9 @@
-"""Conversation-flow conformance cases: a bot template, scripted turns, the Lex fields expected.
+"""Conversation-flow conformance cases, written compactly and run by ``tests/conformance/harness``.
 
-Each ``FlowCase`` names the Lex V2 document and the sentence it checks. ``build_template`` makes a
-CloudFormation template (one ``AWS::Lex::Bot``, optionally the scripted hook function) that passes
-cfn-lint (``test_flow_templates_pass_cfn_lint`` lints every case's template in one run). ``run_case``
-serves the template with the real emulator over HTTP and plays the turns through boto3.
+Each ``FlowCase`` names the Lex V2 document and the sentence it checks; ``to_case`` turns it into a
+harness ``Case``: a CloudFormation template (one ``AWS::Lex::Bot`` with the case's intents in one
+locale, plus the scripted hook function of ``templates/flow_hooks/`` when ``hook=True``), and the
+turns, played through the real boto3 client against the emulator over HTTP.
 
 A turn is ``Say(text, expect={...})``; ``expect`` keys:
 
@@ -18,22 +18,12 @@ A turn is ``Say(text, expect={...})``; ``expect`` keys:
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
-from pathlib import Path
 from typing import Any
 
 import yaml
-from botocore.exceptions import ClientError
 
-from lex_emulator import LexEmulator
-from lex_emulator.http_server import EmulatorServer
-from tests.functional.lex_emulator.lex_clients import lex_client
-
-HOOKS = Path(__file__).resolve().parent / "flow_hooks"
-TODAY = date(2026, 1, 5)
+from tests.conformance.harness import ABSENT, Case, Turn
 
 
 def plain(text: str) -> dict[str, Any]:
@@ -148,9 +138,12 @@ class FlowCase:
     locale: str = "en_US"
     hook: bool = False
     slot_types: list[dict[str, Any]] = field(default_factory=list)
+    note: str = ""  # where the docs are silent: what was chosen
+    load_error: str | None = None
 
 
-def build_template(case: FlowCase) -> dict[str, Any]:
+def build_template(case: FlowCase) -> str:
+    """The case's template as YAML text (cfn-lint clean; the harness lints every case's template)."""
     intents = [dict(i) for i in case.intents]
     if not any(i.get("ParentIntentSignature") == "AMAZON.FallbackIntent" for i in intents):
         intents.append({"Name": "FallbackIntent", "ParentIntentSignature": "AMAZON.FallbackIntent"})
@@ -195,107 +188,87 @@ def build_template(case: FlowCase) -> dict[str, Any]:
                 }
             ]
         }
-    return {
+    template = {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Transform": "AWS::Serverless-2016-10-31",
-        "Description": f"Flow conformance case {case.id}: {case.doc}",
+        "Description": f"Flow conformance case {case.id}",
         "Resources": resources,
     }
+    return yaml.safe_dump(template, sort_keys=False, allow_unicode=True)
 
 
-def write_template(case: FlowCase, directory: Path) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    if case.hook and not (directory / "flow_hooks").exists():
-        shutil.copytree(HOOKS, directory / "flow_hooks")
-    path = directory / f"{case.id}.yaml"
-    path.write_text(yaml.safe_dump(build_template(case), sort_keys=False, allow_unicode=True))
-    return path
+_SIMPLE = {
+    "intent": "sessionState.intent.name",
+    "state": "sessionState.intent.state",
+    "confirmation": "sessionState.intent.confirmationState",
+    "action": "sessionState.dialogAction.type",
+    "slot_to_elicit": "sessionState.dialogAction.slotToElicit",
+    "style": "sessionState.dialogAction.slotElicitationStyle",
+}
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 5000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def _get(response: dict[str, Any], key: str) -> Any:
-    state = response.get("sessionState") or {}
-    intent = state.get("intent") or {}
-    action = state.get("dialogAction") or {}
-    contexts = {c["name"]: c for c in state.get("activeContexts") or []}
-    if key == "intent":
-        return intent.get("name")
-    if key == "state":
-        return intent.get("state")
-    if key == "confirmation":
-        return intent.get("confirmationState")
-    if key == "action":
-        return action.get("type")
-    if key == "slot_to_elicit":
-        return action.get("slotToElicit")
-    if key == "style":
-        return action.get("slotElicitationStyle")
-    if key == "messages":
-        return [m.get("content") for m in response.get("messages") or []]
-    if key == "contexts":
-        return sorted(contexts)
-    head, _, name = key.partition(".")
-    if head == "slot":
-        slot_value = (intent.get("slots") or {}).get(name)
-        return slot_value["value"]["interpretedValue"] if slot_value else None
-    if head == "shape":
-        slot_value = (intent.get("slots") or {}).get(name)
-        return (slot_value["shape"], len(slot_value.get("values") or [])) if slot_value else None
-    if head == "attr":
-        return (state.get("sessionAttributes") or {}).get(name)
-    if head == "turns":
-        return contexts[name]["timeToLive"]["turnsToLive"] if name in contexts else None
-    if head == "context":
-        context_name, _, parameter = name.partition(".")
-        found = contexts.get(context_name)
-        return (found.get("contextAttributes") or {}).get(parameter) if found else None
-    raise KeyError(key)
+def expectations(expect: dict[str, Any]) -> dict[str, Any]:
+    """The harness's dotted paths for this module's short keys (see the module docstring)."""
+    out: dict[str, Any] = {}
+    for key, wanted in expect.items():
+        head, _, name = key.partition(".")
+        if key in _SIMPLE:
+            out[_SIMPLE[key]] = ABSENT if wanted is None else wanted
+        elif key == "messages":
+            for n, text in enumerate(wanted):
+                out[f"messages.{n}.content"] = text
+            out["messages" if not wanted else f"messages.{len(wanted)}"] = ABSENT
+        elif key == "contexts":
+            for n, context in enumerate(wanted):
+                out[f"sessionState.activeContexts.{n}.name"] = context
+            out[
+                "sessionState.activeContexts"
+                if not wanted
+                else f"sessionState.activeContexts.{len(wanted)}"
+            ] = ABSENT
+        elif head == "slot":
+            path = f"sessionState.intent.slots.{name}"
+            out[path if wanted is None else f"{path}.value.interpretedValue"] = wanted
+        elif head == "shape":
+            shape, count = wanted
+            out[f"sessionState.intent.slots.{name}.shape"] = shape
+            if count:
+                out[f"sessionState.intent.slots.{name}.values.{count - 1}.shape"] = "Scalar"
+            out[f"sessionState.intent.slots.{name}.values.{count}"] = ABSENT
+        elif head == "attr":
+            out[f"sessionState.sessionAttributes.{name}"] = ABSENT if wanted is None else wanted
+        else:
+            out[key] = wanted  # already a dotted path
+    return out
 
 
-def play(client: Any, clock: Clock, case: FlowCase) -> Iterator[tuple[int, Say, dict[str, Any]]]:
-    for n, turn in enumerate(case.turns):
-        clock.now += turn.advance
-        kwargs: dict[str, Any] = {
-            "botId": "FLOWCASEBT",
-            "botAliasId": "TSTALIASID",
-            "localeId": case.locale,
-            "sessionId": f"case-{case.id}",
-            "text": turn.text,
-        }
-        if turn.state is not None:
-            kwargs["sessionState"] = turn.state
-        if turn.request_attributes is not None:
-            kwargs["requestAttributes"] = turn.request_attributes
-        try:
-            answer = client.recognize_text(**kwargs)
-        except ClientError as exc:
-            answer = {"error": exc.response["Error"]["Code"]}
-        yield n, turn, answer
-
-
-def run_case(case: FlowCase, directory: Path) -> None:
-    """Play every turn; assert each expected field (the message names the case and the doc)."""
-    clock = Clock()
-    emulator = LexEmulator.from_template(write_template(case, directory), clock=clock, today=TODAY)
-    with EmulatorServer(emulator) as server:
-        client = lex_client(server.url)
-        for n, turn, answer in play(client, clock, case):
-            where = f"{case.id} turn {n} ({turn.text!r}); {case.doc}: {case.sentence!r}"
-            if "error" in answer:
-                assert turn.expect.get("error") == answer["error"], f"{where}: {answer}"
-                continue
-            assert "error" not in turn.expect, f"{where}: expected an error, got {answer}"
-            for key, wanted in turn.expect.items():
-                got = _get(answer, key)
-                assert got == wanted, f"{where}: {key} is {got!r}, expected {wanted!r}\n{answer}"
-
-
-def ids(cases: list[FlowCase]) -> Callable[[FlowCase], str]:
-    return lambda case: case.id
+def to_case(case: FlowCase) -> Case:
+    """The harness ``Case`` for a flow case."""
+    turns = []
+    for say in case.turns:
+        params: dict[str, Any] = {}
+        if say.state is not None:
+            params["sessionState"] = say.state
+        if say.request_attributes is not None:
+            params["requestAttributes"] = say.request_attributes
+        expect = dict(say.expect)
+        error = expect.pop("error", None)
+        turns.append(
+            Turn(
+                say.text,
+                expectations(expect),
+                params=params,
+                error=error,
+                advance_seconds=say.advance,
+            )
+        )
+    return Case(
+        name=case.id,
+        template=build_template(case),
+        locale=case.locale,
+        doc=case.doc,
+        quote=case.sentence,
+        turns=tuple(turns),
+        note=case.note,
+        load_error=case.load_error,
+    )

@@ -6,23 +6,20 @@ decides whether the branch ("branch yes") or the default branch ("branch default
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from lex_emulator import LexEmulator
-from lex_emulator.cfn_template import TemplateError
 from tests.conformance.flow_support import (
     FlowCase,
     Say,
     conditional,
     response,
-    run_case,
     slot,
     step,
-    write_template,
+    to_case,
 )
+from tests.conformance.harness import ConformanceServers, case_id, run_case
 
 PATHS = "https://docs.aws.amazon.com/lexv2/latest/dg/paths-branching.html"
 SPEC = "https://docs.aws.amazon.com/lexv2/latest/APIReference/API_ConditionalSpecification.html"
@@ -316,12 +313,6 @@ def inactive_case() -> FlowCase:
 
 CASES += [first_true_case(), inactive_case()]
 
-
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
-def test_condition_case(case: FlowCase, tmp_path: Path) -> None:
-    run_case(case, tmp_path)
-
-
 BAD = [
     ("{V} <", "the expression ends too early"),
     ("24 > {V}", "the left-hand side must be a reference"),
@@ -330,32 +321,24 @@ BAD = [
     ("fn.SUM({V}) = 1", "unknown function"),
     ("({V} = 1", "missing ')'"),
 ]
-LOAD_CASES = [
+CASES += [
     FlowCase(
         id=f"cond-bad-expression-{n}",
         doc=PATHS,
         sentence="The left-hand side must be a reference. ... The right-hand side must be a "
         "constant ... Functions must be prefixed with the string fn.",
+        note="A bad expression is refused at load, naming the branch (Lex's build refuses it).",
         intents=probe(expression),
         turns=[],
+        load_error=f"ConditionalBranches[0].Condition.ExpressionString: branch 'yes': "
+        f"invalid condition {expression!r}: {reason}",
     )
-    for n, (expression, _) in enumerate(BAD)
+    for n, (expression, reason) in enumerate(BAD)
 ]
 
-
-@pytest.mark.parametrize(
-    ("case", "reason"),
-    list(zip(LOAD_CASES, [r for _, r in BAD], strict=True)),
-    ids=[c.id for c in LOAD_CASES],
-)
-def test_bad_expression_is_a_load_error_naming_the_branch(
-    case: FlowCase, reason: str, tmp_path: Path
-) -> None:
-    with pytest.raises(TemplateError) as failure:
-        LexEmulator.from_template(write_template(case, tmp_path))
-    text = str(failure.value)
-    assert "ConditionalBranches[0].Condition.ExpressionString" in text
-    assert "branch 'yes'" in text and reason in text
+CASES = [to_case(c) if isinstance(c, FlowCase) else c for c in CASES]
 
 
-ALL_CASES = CASES + LOAD_CASES
+@pytest.mark.parametrize("case", CASES, ids=case_id)
+def test_case(conformance: ConformanceServers, case: Any) -> None:
+    run_case(conformance, case)
