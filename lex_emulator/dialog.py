@@ -66,6 +66,7 @@ from lex_emulator.errors import DependencyFailedException, ValidationException
 from lex_emulator.flow import DialogFlow
 from lex_emulator.flow_model import ElicitationHook
 from lex_emulator.sessions import Session
+from lex_emulator.slots import for_slot
 
 __all__ = [
     "Classifier",
@@ -122,7 +123,10 @@ def _value_dict(value: Any) -> dict[str, Any]:
     raw = value.to_lex() if hasattr(value, "to_lex") else value
     if not isinstance(raw, dict):
         raise TypeError(f"slot value {value!r} has no Lex form")
-    return dict(raw["value"]) if "value" in raw and isinstance(raw["value"], dict) else dict(raw)
+    out = dict(raw["value"]) if "value" in raw and isinstance(raw["value"], dict) else dict(raw)
+    if isinstance(raw.get("values"), list):  # a multiple-value slot (shape List)
+        out["values"] = raw["values"]
+    return out
 
 
 class SlotsModuleFiller:
@@ -132,9 +136,7 @@ class SlotsModuleFiller:
         self._slots: Any = importlib.import_module("lex_emulator.slots")
 
     def slot_type(self, spec: SlotTypeDef) -> Any:
-        values = [self._slots.SlotTypeValue(v, list(syn)) for v, syn in spec.values]
-        resolution = "TopResolution" if spec.resolution == "TopResolution" else "OriginalValue"
-        return self._slots.SlotType(spec.name, values=values, resolution=resolution)
+        return self._slots.SlotType.from_def(spec)
 
     def extract(
         self, slot_type: Any, text: str, locale_id: str, today: dt.date
@@ -159,6 +161,9 @@ class SlotsModuleFiller:
 
 
 def _slot(value: dict[str, Any] | None) -> dict[str, Any] | None:
+    if value is not None and "values" in value:
+        value = dict(value)
+        return {"shape": "List", "value": value, "values": value.pop("values")}
     return None if value is None else {"shape": "Scalar", "value": value}
 
 
@@ -211,7 +216,9 @@ class Turn:
 
     def say(self, messages: Sequence[MessageDef]) -> None:
         slots = (self.session.intent or {}).get("slots") or {}
-        self.messages.extend(m.to_lex(substitute(m.content, slots)) for m in messages)
+        for group in messages:  # one message per group: primary or a variation (messages.py)
+            chosen = group.pick(self.bot.rng, self.session.failed_attempts)
+            self.messages.append(chosen.to_lex(substitute=lambda t: substitute(t, slots)))
 
 
 class DialogEngine(DialogFlow):
@@ -691,7 +698,7 @@ class DialogEngine(DialogFlow):
 
     def _types_for(self, turn: Turn, intent: IntentDef) -> dict[str, Any]:
         custom = self._slot_types.get((turn.bot.logical_id, turn.locale.locale_id), {})
-        return {s.name: custom.get(s.slot_type, s.slot_type) for s in intent.slots}
+        return {s.name: for_slot(custom.get(s.slot_type, s.slot_type), s) for s in intent.slots}
 
     @staticmethod
     def _intent_slots(session: Session) -> dict[str, Any]:

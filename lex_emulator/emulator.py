@@ -79,6 +79,7 @@ class LexEmulator:
         classifier_factory: ClassifierFactory = default_classifier_factory,
         slot_filler: SlotFiller | None = None,
         hook_timeout_seconds: float | None = None,
+        seed: int | None = None,
     ) -> LexEmulator:
         """Load every bot of ``template``; ``env_vars`` is SAM's env.json shape.
 
@@ -86,13 +87,18 @@ class LexEmulator:
         it cannot use.
         """
         return cls(
-            load_bots(template, env_vars),
+            load_bots(template, env_vars, seed=seed),
             clock=clock,
             today=today,
             classifier_factory=classifier_factory,
             slot_filler=slot_filler,
             hook_timeout_seconds=hook_timeout_seconds,
         )
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Start-up warnings: template properties and built-ins the emulator ignores or replaces."""
+        return self.catalog.warnings
 
     def describe(self) -> list[str]:
         """Lines to print at startup: bot ids, aliases, locales, intents."""
@@ -240,6 +246,12 @@ class LexEmulator:
                 f"Alias {alias_id} not found for bot {bot_id} (known: {known})"
             )
         alias = bot.alias(alias_id)
+        if not alias.locale_enabled(locale_id):
+            # BotAliasLocaleSettings.Enabled: "If the value is false, the locale isn't available
+            # for use." (API reference). *The error Lex returns is not documented.*
+            raise ResourceNotFoundException(
+                f"Locale {locale_id} is not enabled on alias {alias.alias_id} ({alias.name})"
+            )
         return bot, alias, locale, SessionKey(bot.logical_id, alias.alias_id, locale_id, session_id)
 
 

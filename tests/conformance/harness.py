@@ -40,7 +40,12 @@ from lex_emulator import LexEmulator
 from lex_emulator.cfn_template import TemplateError
 from lex_emulator.http_server import EmulatorServer
 from tests.functional.lex_emulator.lex_clients import lex_client
-from tests.support.botocore_shapes import assert_valid_output
+from tests.support.botocore_shapes import output_problems
+
+# The one documented departure from botocore's "required": an ambiguous AMAZON.Time value has
+# "interpretedValue": null (https://docs.aws.amazon.com/lexv2/latest/dg/built-in-slot-time.html),
+# which boto3's parser drops, so the member is missing from what boto3 returns.
+_AMBIGUOUS_VALUE = "missing required member 'interpretedValue' (Value)"
 
 __all__ = [
     "ABSENT",
@@ -288,7 +293,12 @@ def run_case(servers: ConformanceServers, case: Case) -> None:
             continue
         assert turn.error is None, f"{label}: expected {turn.error}, got an answer: {response}"
         operation = "".join(p.capitalize() for p in turn.op.split("_"))
-        assert_valid_output(operation, response)
+        shape_problems = [
+            p for p in output_problems(operation, response) if not p.endswith(_AMBIGUOUS_VALUE)
+        ]
+        assert not shape_problems, f"{label}: not botocore's shape:\n  " + "\n  ".join(
+            shape_problems
+        )
         problems = []
         for path, expected in turn.expect.items():
             actual = get_path(response, path)
