@@ -483,6 +483,7 @@ def _slot(
         # ValidationException."
         raise ctx.fail(
             f"{prop}.MultipleValuesSetting.AllowMultipleValues",
+            "multiple value slots are only supported in the English (US) language: "
             f"multi-value slots are only available in the en-US locale, not {locale_id}",
         )
     if constraint == "Required" and not prompts:
@@ -672,6 +673,13 @@ def _locale(ctx: _Ctx, raw: Any, prop: str) -> LocaleDef:
     fallback_name = next(i.name for i in intents if i.is_fallback)
     for n, intent in enumerate(intents[: len(ctx.items(spec.get("Intents"), prop))]):
         service = GENERATIVE_INTENTS.get(intent.parent_signature or "")
+        signature = intent.parent_signature or ""
+        if service is None and signature.startswith("AMAZON.") and not intent.is_fallback:
+            ctx.warn(
+                f"{prop}.Intents[{n}]",
+                f"{intent.name} ({signature}): the emulator does not know Lex's built-in "
+                "utterances for this intent; only its SampleUtterances, if any, select it",
+            )
         if service is not None:
             ctx.warn(
                 f"{prop}.Intents[{n}]",
