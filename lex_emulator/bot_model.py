@@ -59,6 +59,13 @@ DEFAULT_NLU_THRESHOLD = 0.40
 DEFAULT_IDLE_TTL = 300
 DEFAULT_MAX_RETRIES = 2
 FALLBACK_SIGNATURE = "AMAZON.FallbackIntent"
+GENERATIVE_CONFIGS = (
+    "QnAIntentConfiguration",
+    "KendraConfiguration",
+    "BedrockAgentIntentConfiguration",
+    "QInConnectIntentConfiguration",
+)
+LOCALE_ONLY_BUILTINS = {"AMAZON.UKPostalCode": "en_GB"}
 # Intents that answer from AWS services (developer guide, "Built-in intents"): they load, but the
 # emulator has no such service, so FallbackIntent answers what they would.
 GENERATIVE_INTENTS = {
@@ -410,7 +417,8 @@ def _slot_type(ctx: _Ctx, raw: Any, prop: str) -> SlotTypeDef:
     parent = spec.get("ParentSlotTypeSignature")
     parent_sig = ctx.text(parent, f"{prop}.ParentSlotTypeSignature") if parent else None
     if parent_sig is not None and parent_sig != "AMAZON.AlphaNumeric":
-        # CloudFormation: "The only allowed value is AMAZON.AlphaNumeric."
+        # API reference, CreateSlotType parentSlotTypeSignature: "Only AMAZON.AlphaNumeric is
+        # supported."
         raise ctx.fail(
             f"{prop}.ParentSlotTypeSignature",
             f"the only allowed value is AMAZON.AlphaNumeric, got {parent_sig!r}",
@@ -437,6 +445,12 @@ def _slot(
     spec = ctx.mapping(raw, prop)
     name = ctx.text(spec.get("Name"), f"{prop}.Name")
     type_name = ctx.text(spec.get("SlotTypeName"), f"{prop}.SlotTypeName")
+    only = LOCALE_ONLY_BUILTINS.get(type_name)
+    if only is not None and locale_id and locale_id != only:
+        # Developer guide, "Built-in slot types": AMAZON.UKPostalCode is "English (UK) (en-GB) only".
+        raise ctx.fail(
+            f"{prop}.SlotTypeName", f"{type_name} is available only in the {only} locale"
+        )
     if not type_name.startswith("AMAZON.") and type_name not in slot_types:
         raise ctx.fail(
             f"{prop}.SlotTypeName",
@@ -469,6 +483,7 @@ def _slot(
         # ValidationException."
         raise ctx.fail(
             f"{prop}.MultipleValuesSetting.AllowMultipleValues",
+            "multiple value slots are only supported in the English (US) language: "
             f"multi-value slots are only available in the en-US locale, not {locale_id}",
         )
     if constraint == "Required" and not prompts:
@@ -534,8 +549,16 @@ def _intent(
             ordered.append(slots[slot_name])
     ordered.extend(s for s in slots.values() if s not in ordered)
 
-    if parent_sig == FALLBACK_SIGNATURE and (utterances or slots):
-        raise ctx.fail(prop, "a FallbackIntent cannot have sample utterances or slots")
+    if parent_sig == FALLBACK_SIGNATURE:
+        # Developer guide, AMAZON.FallbackIntent: "You can't add the following to a fallback
+        # intent: Utterances, Slots, A confirmation prompt".
+        if utterances or slots:
+            raise ctx.fail(prop, "a FallbackIntent cannot have sample utterances or slots")
+        if spec.get("IntentConfirmationSetting"):
+            raise ctx.fail(
+                f"{prop}.IntentConfirmationSetting",
+                "a FallbackIntent cannot have a confirmation prompt",
+            )
 
     confirm = ctx.mapping(
         spec.get("IntentConfirmationSetting"), f"{prop}.IntentConfirmationSetting"
@@ -650,6 +673,13 @@ def _locale(ctx: _Ctx, raw: Any, prop: str) -> LocaleDef:
     fallback_name = next(i.name for i in intents if i.is_fallback)
     for n, intent in enumerate(intents[: len(ctx.items(spec.get("Intents"), prop))]):
         service = GENERATIVE_INTENTS.get(intent.parent_signature or "")
+        signature = intent.parent_signature or ""
+        if service is None and signature.startswith("AMAZON.") and not intent.is_fallback:
+            ctx.warn(
+                f"{prop}.Intents[{n}]",
+                f"{intent.name} ({signature}): the emulator does not know Lex's built-in "
+                "utterances for this intent; only its SampleUtterances, if any, select it",
+            )
         if service is not None:
             ctx.warn(
                 f"{prop}.Intents[{n}]",
@@ -701,7 +731,14 @@ def _code_hooks(
             continue
         target = arn.get("Fn::GetAtt") if isinstance(arn, dict) else None
         if not (isinstance(target, list) and len(target) == 2 and target[1] == "Arn"):
-            raise ctx.fail(arn_prop, f"must be !GetAtt <Function>.Arn to run offline, got {arn!r}")
+            # A valid template may name a function deployed elsewhere; offline it cannot run.
+            ctx.warn(
+                arn_prop,
+                f"{arn!r} is not !GetAtt <Function>.Arn of a function in this template; the "
+                f"emulator cannot run it, so locale {locale_id} has no code hook here",
+            )
+            hooks[locale_id] = None
+            continue
         try:
             hooks[locale_id] = resolve_function(
                 ctx.template, str(target[0]), template_dir, env_overrides
@@ -720,11 +757,14 @@ def _schema_check(ctx: _Ctx, type_name: str, props: Mapping[str, Any]) -> None:
         if len(problems) > 4:
             more += f" (and {len(problems) - 4} more)"
         raise ctx.fail(first.path, first.message + more)
-    for name, path in used.items():
-        if name not in IMPLEMENTED:
-            ctx.warn(
-                path, f"{type_name} property {name} is not implemented by the emulator (ignored)"
-            )
+    warned: list[str] = []
+    for name, path in sorted(used.items(), key=lambda item: item[1]):
+        if name in IMPLEMENTED or any(path.startswith(w + ".") for w in warned):
+            continue  # one warning for an ignored property, none for what it contains
+        if any(f".{config}." in f".{path}." for config in GENERATIVE_CONFIGS):
+            continue  # the intent's own warning says FallbackIntent answers instead
+        warned.append(path)
+        ctx.warn(path, f"{type_name} property {name} is not implemented by the emulator (ignored)")
 
 
 def _bot(

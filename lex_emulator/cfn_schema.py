@@ -56,7 +56,7 @@ _IMPLEMENTED_LOADING_SLOTS_MESSAGES = frozenset(
         "Intent.IntentConfirmationSetting", "Intent.IntentClosingSetting",
         "Intent.InitialResponseSetting", "Intent.DialogCodeHook", "Intent.FulfillmentCodeHook",
         "Intent.QnAIntentConfiguration", "Intent.KendraConfiguration",
-        "Intent.BedrockAgentIntentConfiguration",
+        "Intent.BedrockAgentIntentConfiguration", "Intent.QInConnectIntentConfiguration",
         "SampleUtterance.Utterance", "SlotPriority.Priority", "SlotPriority.SlotName",
         "Slot.Name", "Slot.Description", "Slot.SlotTypeName", "Slot.ValueElicitationSetting",
         "Slot.MultipleValuesSetting", "MultipleValuesSetting.AllowMultipleValues",
@@ -340,3 +340,33 @@ def schema_properties(type_name: str = BOT) -> Iterator[str]:
     props = {k: v for k, v in schema.get("properties", {}).items() if k not in read_only}
     visit({"properties": props}, type_name.rsplit("::", 1)[-1])
     yield from dict.fromkeys(out)
+
+
+GENERATIVE_DEFINITIONS = ("QnAIntentConfiguration", "KendraConfiguration", "QnAKendraConfiguration",
+                          "BedrockAgentIntentConfiguration", "QInConnectIntentConfiguration",
+                          "BedrockModelSpecification")  # fmt: skip
+
+
+def unimplemented_markdown() -> str:
+    """The README's list of properties the emulator ignores (``python -m lex_emulator.cfn_schema``).
+
+    Properties inside the generative and search intents' configurations are left out: those
+    intents load, and FallbackIntent answers instead (see the README).
+    """
+    groups: dict[tuple[str, str], list[str]] = {}
+    for type_name in (BOT, BOT_ALIAS):
+        for name in schema_properties(type_name):
+            if name in IMPLEMENTED:
+                continue
+            definition, prop = name.rsplit(".", 1)
+            if definition.split(".")[0] in GENERATIVE_DEFINITIONS:
+                continue
+            groups.setdefault((type_name.rsplit("::", 1)[-1], definition), []).append(prop)
+    lines = ["| resource | definition | properties the emulator ignores |", "|---|---|---|"]
+    for (resource, definition), props in groups.items():
+        lines.append(f"| {resource} | `{definition}` | {', '.join(props)} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(unimplemented_markdown())

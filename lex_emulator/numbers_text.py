@@ -264,8 +264,11 @@ def _korean_token_number(token: str, next_token: str, whole_reply: bool) -> tupl
         sino = parse_sino(prefix)
         if sino is not None:
             single = len(prefix) == 1
-            if single and token in _SINO_SINGLE_BLOCKLIST:
-                continue
+            if single and any(
+                token.startswith(word) and is_particle_tail(token[len(word) :])
+                for word in _SINO_SINGLE_BLOCKLIST
+            ):
+                continue  # 이번에 (this time), 이분께 (this person): words, not numbers
             counters = SINO_COUNTERS if single else _ALL_COUNTERS
             if _counter_then_tail(rest, counters):
                 return sino, False

@@ -345,8 +345,11 @@ def _time(text: str) -> tuple[str, str | None, tuple[str, ...]] | None:
     """AMAZON.Time (developer guide): exact times as HH:MM; "10 o'clock" is ambiguous, so
     interpretedValue is null and resolvedValues is ["10:00", "22:00"]; "morning" is MO."""
     low = text.lower()
-    for word, value in {**_EN_SPECIAL_TIMES, **_KO_SPECIAL_TIMES}.items():
+    for word, value in _EN_SPECIAL_TIMES.items():
         if re.search(rf"(?<!\w){word}(?!\w)", low):
+            return word, value, (value,)
+    for word, value in _KO_SPECIAL_TIMES.items():
+        if re.search(rf"(?<![가-힣]){word}", text):
             return word, value, (value,)
     m = _KO_TIME_RE.search(text)
     if m:
@@ -364,8 +367,11 @@ def _time(text: str) -> tuple[str, str | None, tuple[str, ...]] | None:
             if meridiem is None and m.group(2) and (hour == 0 or hour > 12):
                 meridiem = "24h"
             return _clock(m.group(0).strip(), hour, minute, meridiem)
-    for word, code in {**_EN_PERIODS, **_KO_PERIODS}.items():
+    for word, code in _EN_PERIODS.items():
         if re.search(rf"(?<!\w){word}(?!\w)", low):
+            return word, code, (code,)
+    for word, code in _KO_PERIODS.items():  # a particle may follow: 저녁에요
+        if re.search(rf"(?<![가-힣]){word}", text):
             return word, code, (code,)
     return None
 

@@ -415,6 +415,35 @@ CASES = [
         FREEFORM,
         FREEFORM_Q,
     ),
+    _case(
+        "number-ibeon-is-this-time-ko",
+        "ko_KR",
+        "Count",
+        "이번에는 세 개요",
+        {"interpretedValue": "3"},
+        NUMBER,
+        NUMBER_Q,
+        note="이번 (this time) starts with 이 (two) but is no number",
+    ),
+    _case(
+        "time-noon-en", "en_US", "Time", "at noon", {"interpretedValue": "12:00"}, TIME, TIME_EXACT
+    ),
+    _case(
+        "time-evening-ko", "ko_KR", "Time", "저녁에요", {"interpretedValue": "EV"}, TIME, TIME_RANGE
+    ),
+    _case(
+        "phone-none-reprompts-ko", "ko_KR", "Phone", "전화번호는 없어요", REPROMPT, PHONE, PHONE_Q
+    ),
+    _case(
+        "email-spoken-en",
+        "en_US",
+        "Email",
+        "jane at example dot com",
+        {"interpretedValue": "jane@example.com"},
+        EMAIL,
+        EMAIL_Q,
+        note="the guide's format is username@domain; spoken 'at'/'dot' are read as @ and .",
+    ),
     Case(
         "unimplemented-builtin-warns",
         BOT,

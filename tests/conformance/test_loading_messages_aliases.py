@@ -49,6 +49,12 @@ KENDRA = "https://docs.aws.amazon.com/lexv2/latest/dg/built-in-intent-kendra-sea
 KENDRA_Q = "To search documents that you have indexed with Amazon Kendra, use the AMAZON.KendraSearchIntent intent."
 FALLBACK = "https://docs.aws.amazon.com/lexv2/latest/dg/built-in-intent-fallback.html"
 FALLBACK_Q = "Your bot invokes this intent if it cannot determine the user's intent."
+FALLBACK_CANT_Q = (
+    "You can't add the following to a fallback intent: Utterances, Slots, A confirmation prompt"
+)
+PARENT = "https://docs.aws.amazon.com/lexv2/latest/APIReference/API_CreateSlotType.html"
+PARENT_Q = "The built-in slot type used as a parent of this slot type. ... Only AMAZON.AlphaNumeric is supported."
+BUILTIN_TABLE = "https://docs.aws.amazon.com/lexv2/latest/dg/built-in-slots.html"
 SCHEMA_Q = "cfn-lint's AWS::Lex::Bot resource schema (the CloudFormation registry schema)"
 CFN_BOT = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lex-bot.html"
 
@@ -72,7 +78,7 @@ IGNORED = bot_template(
         [intent("Hello", ["hello"], closing="Hi!", Description="greets")],
         VoiceSettings={"VoiceId": "Joanna"},
     ),
-    bot_extra={"BotFileS3Location": {"S3Bucket": "b", "S3ObjectKey": "k"}},
+    bot_extra={"BotFileS3Location": {"S3Bucket": "my-bot-bucket", "S3ObjectKey": "bot.zip"}},
 )
 
 
@@ -410,24 +416,71 @@ CASES = [
         ),
     ),
     Case(
-        "models-api-spelling-refused",
+        "fallback-with-utterances-refused",
         bot_template(
             locale(
-                "en_US", [intent("A", ["a"])], [slot_type("T", ["x"], strategy="TOP_RESOLUTION")]
+                "en_US",
+                [intent("Fallback", ["help me"], ParentIntentSignature="AMAZON.FallbackIntent")],
             )
-        ).replace("TOP_RESOLUTION", "TopResolution"),
+        ),
         "en_US",
-        CFN_STRATEGY,
-        CFN_STRATEGY_Q,
-        load_error="'TopResolution' is not one of",
+        FALLBACK,
+        FALLBACK_CANT_Q,
+        load_error="a FallbackIntent cannot have sample utterances or slots",
     ),
     Case(
-        "unknown-property-refused",
-        bot_template(locale("en_US", [intent("A", ["a"], Utterances=["a"])])),
+        "fallback-with-confirmation-refused",
+        bot_template(
+            locale(
+                "ko_KR",
+                [
+                    intent(
+                        "Fallback",
+                        ParentIntentSignature="AMAZON.FallbackIntent",
+                        IntentConfirmationSetting={
+                            "PromptSpecification": messages("확실한가요?", MaxRetries=1)
+                        },
+                    )
+                ],
+            )
+        ),
+        "ko_KR",
+        FALLBACK,
+        FALLBACK_CANT_Q,
+        load_error="a FallbackIntent cannot have a confirmation prompt",
+    ),
+    Case(
+        "parent-slot-type-only-alphanumeric",
+        bot_template(
+            locale(
+                "en_US",
+                [intent("A", ["a"], [slot("N", "Nums", "N?")])],
+                [
+                    slot_type(
+                        "Nums",
+                        regex="[0-9]{3}",
+                        strategy="ORIGINAL_VALUE",
+                        ParentSlotTypeSignature="AMAZON.Number",
+                    )
+                ],
+            )
+        ),
         "en_US",
-        CFN_BOT,
-        SCHEMA_Q,
-        load_error="Utterances: is not a property of Intent",
+        PARENT,
+        PARENT_Q,
+        load_error="the only allowed value is AMAZON.AlphaNumeric",
+    ),
+    Case(
+        "uk-postal-code-only-en-gb",
+        bot_template(
+            locale(
+                "en_US", [intent("Post", ["post"], [slot("Code", "AMAZON.UKPostalCode", "Code?")])]
+            )
+        ),
+        "en_US",
+        BUILTIN_TABLE,
+        "AMAZON.UKPostalCode | Recognizes words that represent a UK post code and converts them to a standard form. | English (UK) (en-GB) only",
+        load_error="AMAZON.UKPostalCode is available only in the en_GB locale",
     ),
     Case(
         "ignored-properties-warn",

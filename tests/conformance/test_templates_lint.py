@@ -60,11 +60,15 @@ def test_every_repository_template_passes_cfn_lint() -> None:
 
 def test_every_conformance_case_template_passes_cfn_lint(tmp_path: Path) -> None:
     servers = ConformanceServers(tmp_path)
-    paths = sorted({servers.template_path(c.template) for c in case_templates()})
+    users: dict[Path, list[str]] = {}
+    for case in case_templates():
+        users.setdefault(servers.template_path(case.template), []).append(case.name)
+    paths = sorted(users)
     assert paths, "no conformance cases found"
     assert all(p.is_file() for p in paths), [p for p in paths if not p.is_file()]
     result = _cfn_lint(paths)
-    assert result.returncode == 0, result.stdout + result.stderr
+    cases = "\n".join(f"{p.name}: {', '.join(names)}" for p, names in sorted(users.items()))
+    assert result.returncode == 0, result.stdout + result.stderr + "\ncases per file:\n" + cases
 
 
 def test_conformance_template_files_are_used() -> None:

@@ -153,11 +153,6 @@ def test_templates_cloudformation_refuses_name_resource_and_property(tmp_path, n
             "bad_missing_prompt.yaml",
             "BadBot.BotLocales[0].Intents[0].Slots[0].ValueElicitationSetting.PromptSpecification",
         ),
-        (
-            "bad_lambda_arn.yaml",
-            "BadBot.TestBotAliasSettings.BotAliasLocaleSettings[0].BotAliasLocaleSetting."
-            "CodeHookSpecification.LambdaCodeHook.LambdaArn",
-        ),
     ],
 )
 def test_bad_templates_name_resource_and_property(name, where):
@@ -167,6 +162,12 @@ def test_bad_templates_name_resource_and_property(name, where):
     assert message.startswith(where + ": "), message
     assert "\n" not in message
     assert info.value.resource == "BadBot"
+
+
+def test_a_hook_deployed_elsewhere_loads_with_a_warning_and_no_hook():
+    catalog = load_bots(TEMPLATES / "bad_lambda_arn.yaml")
+    assert catalog.bots[0].aliases[0].code_hooks["en_US"] is None
+    assert any("cannot run it" in w for w in catalog.warnings)
 
 
 def test_a_bot_without_locales_loads_with_a_warning():
