@@ -20,12 +20,14 @@ Bot and alias ids (see ``BotCatalog.resolve``):
 from __future__ import annotations
 
 import functools
+import random
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lex_emulator.cfn_schema import BOT, BOT_ALIAS, IMPLEMENTED, check_properties, enum_values
 from lex_emulator.cfn_template import (
     FunctionSpec,
     TemplateError,
@@ -33,6 +35,9 @@ from lex_emulator.cfn_template import (
     resolve_function,
     resolve_value,
 )
+from lex_emulator.flow_model import EMPTY_FLOW, IntentFlow, parse_intent_flow
+from lex_emulator.messages import MessageDef, make_rng
+from lex_emulator.slot_builtins import builtin_slot_types
 
 __all__ = [
     "DEFAULT_NLU_THRESHOLD",
@@ -54,6 +59,21 @@ DEFAULT_NLU_THRESHOLD = 0.40
 DEFAULT_IDLE_TTL = 300
 DEFAULT_MAX_RETRIES = 2
 FALLBACK_SIGNATURE = "AMAZON.FallbackIntent"
+GENERATIVE_CONFIGS = (
+    "QnAIntentConfiguration",
+    "KendraConfiguration",
+    "BedrockAgentIntentConfiguration",
+    "QInConnectIntentConfiguration",
+)
+LOCALE_ONLY_BUILTINS = {"AMAZON.UKPostalCode": "en_GB"}
+# Intents that answer from AWS services (developer guide, "Built-in intents"): they load, but the
+# emulator has no such service, so FallbackIntent answers what they would.
+GENERATIVE_INTENTS = {
+    "AMAZON.QnAIntent": "Amazon Bedrock (a knowledge base)",
+    "AMAZON.KendraSearchIntent": "Amazon Kendra",
+    "AMAZON.BedrockAgentIntent": "an Amazon Bedrock agent",
+    "AMAZON.QinConnectIntent": "Amazon Q in Connect",
+}
 TEST_ALIAS_ID = "TSTALIASID"
 BOT_ID_RE = re.compile(r"^[0-9a-zA-Z]{10}$")
 _PLACEHOLDER_RE = re.compile(r"\{([A-Za-z0-9_]+)\}")
@@ -66,26 +86,14 @@ def emulator_id(logical_id: str) -> str:
 
 
 @dataclass(frozen=True)
-class MessageDef:
-    """One message a bot sends; ``content`` may hold ``{SlotName}`` references."""
-
-    content: str
-    content_type: str = "PlainText"
-
-    def to_lex(self, content: str | None = None) -> dict[str, str]:
-        return {
-            "contentType": self.content_type,
-            "content": self.content if content is None else content,
-        }
-
-
-@dataclass(frozen=True)
 class SlotTypeDef:
     """A custom slot type: values with synonyms, and how a match resolves."""
 
     name: str
     values: tuple[tuple[str, tuple[str, ...]], ...]
-    resolution: str = "OriginalValue"
+    resolution: str = "OriginalValue"  # OriginalValue | TopResolution | Concatenation
+    regex: str | None = None  # ValueSelectionSetting.RegexFilter.Pattern
+    parent: str | None = None  # ParentSlotTypeSignature (AMAZON.AlphaNumeric with a regex)
 
 
 @dataclass(frozen=True)
@@ -96,6 +104,7 @@ class SlotDef:
     prompts: tuple[MessageDef, ...]
     max_retries: int = DEFAULT_MAX_RETRIES
     allow_interrupt: bool = True
+    multiple_values: bool = False  # MultipleValuesSetting.AllowMultipleValues
 
 
 @dataclass(frozen=True)
@@ -111,6 +120,7 @@ class IntentDef:
     initial_responses: tuple[MessageDef, ...] = ()
     dialog_code_hook: bool = False
     fulfillment_code_hook: bool = False
+    flow: IntentFlow = EMPTY_FLOW  # conversation-flow settings (lex_emulator.flow_model)
 
     @property
     def is_fallback(self) -> bool:
@@ -163,6 +173,10 @@ class AliasDef:
     name: str
     alias_id: str
     code_hooks: Mapping[str, FunctionSpec | None]  # locale id -> Lambda (None: no hook)
+    enabled_locales: frozenset[str] | None = None  # None: every locale (an alias without settings)
+
+    def locale_enabled(self, locale_id: str) -> bool:
+        return self.enabled_locales is None or locale_id in self.enabled_locales
 
 
 @dataclass(frozen=True)
@@ -173,6 +187,7 @@ class BotDef:
     idle_ttl_seconds: int
     locales: Mapping[str, LocaleDef]
     aliases: tuple[AliasDef, ...]  # the test alias first
+    rng: random.Random = field(default_factory=make_rng, compare=False, repr=False)
 
     def alias(self, alias_id: str) -> AliasDef:
         for alias in self.aliases:
@@ -186,6 +201,7 @@ class BotDef:
 class BotCatalog:
     template_path: Path
     bots: tuple[BotDef, ...]
+    warnings: tuple[str, ...] = ()  # start-up warnings: what the emulator ignores or replaces
 
     def resolve(self, bot_id: str) -> BotDef | None:
         """The bot an id reaches (see the module docstring), or None."""
@@ -218,6 +234,7 @@ class BotCatalog:
                 lines.append(
                     f"    locale {loc.locale_id} (threshold {loc.nlu_threshold:.2f}): {names}"
                 )
+        lines.extend(f"WARNING: {w}" for w in self.warnings)
         return lines
 
 
@@ -227,9 +244,15 @@ class BotCatalog:
 class _Ctx:
     """Where we are in the template, for error messages."""
 
-    def __init__(self, template: Mapping[str, Any], resource: str) -> None:
+    def __init__(
+        self, template: Mapping[str, Any], resource: str, warnings: list[str] | None = None
+    ) -> None:
         self.template = template
         self.resource = resource
+        self.warnings: list[str] = [] if warnings is None else warnings
+
+    def warn(self, prop: str, message: str) -> None:
+        self.warnings.append(f"{self.resource}.{prop}: {message}" if prop else message)
 
     def fail(self, prop: str, message: str) -> TemplateError:
         return TemplateError(message, resource=self.resource, prop=prop)
@@ -277,28 +300,76 @@ class _Ctx:
         raise self.fail(prop, f"must be true or false, got {value!r}")
 
 
-def _messages(ctx: _Ctx, groups: Any, prop: str) -> tuple[MessageDef, ...]:
-    """The first message of each message group (Lex picks one message per group)."""
+def _message(ctx: _Ctx, raw: Any, where: str, ordered: bool) -> MessageDef:
+    message = ctx.mapping(raw, where)
+    for key, kind in (
+        ("PlainTextMessage", "PlainText"),
+        ("SSMLMessage", "SSML"),
+        ("CustomPayload", "CustomPayload"),
+    ):
+        if key in message:
+            body = ctx.mapping(message[key], f"{where}.{key}")
+            return MessageDef(ctx.text(body.get("Value"), f"{where}.{key}.Value"), kind)
+    if "ImageResponseCard" in message:
+        body = ctx.mapping(message["ImageResponseCard"], f"{where}.ImageResponseCard")
+        c_where = f"{where}.ImageResponseCard"
+        card: dict[str, Any] = {"title": ctx.text(body.get("Title"), f"{c_where}.Title")}
+        for key, out in (("Subtitle", "subtitle"), ("ImageUrl", "imageUrl")):
+            if body.get(key) is not None:
+                card[out] = ctx.text(body.get(key), f"{c_where}.{key}")
+        buttons = []
+        for n, button in enumerate(ctx.items(body.get("Buttons"), f"{c_where}.Buttons")):
+            b = ctx.mapping(button, f"{c_where}.Buttons[{n}]")
+            buttons.append(
+                {
+                    "text": ctx.text(b.get("Text"), f"{c_where}.Buttons[{n}].Text"),
+                    "value": ctx.text(b.get("Value"), f"{c_where}.Buttons[{n}].Value"),
+                }
+            )
+        if buttons:
+            card["buttons"] = buttons
+        return MessageDef(card["title"], "ImageResponseCard", card=card)
+    # API reference, Message: "The object that provides message text and its type."
+    raise ctx.fail(where, "needs PlainTextMessage, SSMLMessage, CustomPayload or ImageResponseCard")
+
+
+def _messages(
+    ctx: _Ctx, groups: Any, prop: str, *, ordered: bool = False
+) -> tuple[MessageDef, ...]:
+    """One MessageDef per message group: its primary message, with the group's Variations."""
     out: list[MessageDef] = []
     for n, group in enumerate(ctx.items(groups, prop)):
-        where = f"{prop}[{n}].Message"
-        message = ctx.mapping(ctx.mapping(group, f"{prop}[{n}]").get("Message"), where)
-        if "PlainTextMessage" in message:
-            body = ctx.mapping(message["PlainTextMessage"], f"{where}.PlainTextMessage")
-            value = ctx.text(body.get("Value"), f"{where}.PlainTextMessage.Value")
-            out.append(MessageDef(value))
-        elif "SSMLMessage" in message:
-            body = ctx.mapping(message["SSMLMessage"], f"{where}.SSMLMessage")
-            out.append(
-                MessageDef(ctx.text(body.get("Value"), f"{where}.SSMLMessage.Value"), "SSML")
+        group_map = ctx.mapping(group, f"{prop}[{n}]")
+        primary = _message(ctx, group_map.get("Message"), f"{prop}[{n}].Message", ordered)
+        variations = tuple(
+            _message(ctx, v, f"{prop}[{n}].Variations[{k}]", ordered)
+            for k, v in enumerate(ctx.items(group_map.get("Variations"), f"{prop}[{n}].Variations"))
+        )
+        out.append(
+            MessageDef(
+                primary.content, primary.content_type, primary.card, variations, ordered=ordered
             )
-        elif "CustomPayload" in message:
-            body = ctx.mapping(message["CustomPayload"], f"{where}.CustomPayload")
-            value = ctx.text(body.get("Value"), f"{where}.CustomPayload.Value")
-            out.append(MessageDef(value, "CustomPayload"))
-        else:
-            raise ctx.fail(where, "needs PlainTextMessage, SSMLMessage or CustomPayload")
+        )
     return tuple(out)
+
+
+def _ordered(ctx: _Ctx, prompt: Mapping[str, Any], prop: str) -> bool:
+    strategy = prompt.get("MessageSelectionStrategy")
+    if strategy is None:
+        return False
+    allowed = enum_values("MessageSelectionStrategy")
+    if strategy not in allowed:
+        raise ctx.fail(prop, f"must be one of {', '.join(allowed)}, got {strategy!r}")
+    return bool(strategy == "Ordered")
+
+
+# Lex's RegexFilter: "The following regular expression operators are not supported: Infinite
+# repeaters: *, +, or {x,} with no upper bound. Wild card (.)" (API reference, SlotValueRegexFilter).
+_UNSUPPORTED_REGEX = re.compile(r"(?<!\\)(?:[*+.]|\{\d*,\})")
+
+# CloudFormation's enum (cfn-lint schema) -> the Models API / runtime name the engine uses.
+_STRATEGY_NAMES = {"ORIGINAL_VALUE": "OriginalValue", "TOP_RESOLUTION": "TopResolution",
+                   "CONCATENATION": "Concatenation"}  # fmt: skip
 
 
 def _slot_type(ctx: _Ctx, raw: Any, prop: str) -> SlotTypeDef:
@@ -318,21 +389,68 @@ def _slot_type(ctx: _Ctx, raw: Any, prop: str) -> SlotTypeDef:
         )
         values.append((value, synonyms))
     selection = ctx.mapping(spec.get("ValueSelectionSetting"), f"{prop}.ValueSelectionSetting")
-    strategy = selection.get("ResolutionStrategy", "OriginalValue")
-    if strategy not in ("OriginalValue", "TopResolution", "Concatenation"):
+    allowed = enum_values("SlotValueResolutionStrategy")
+    strategy = selection.get("ResolutionStrategy", "ORIGINAL_VALUE")
+    if strategy not in allowed:
         raise ctx.fail(
             f"{prop}.ValueSelectionSetting.ResolutionStrategy",
-            f"must be OriginalValue or TopResolution, got {strategy!r}",
+            f"must be one of {', '.join(allowed)} (CloudFormation's spelling), got {strategy!r}",
         )
-    if not values and not spec.get("ParentSlotTypeSignature"):
+    regex_spec = ctx.mapping(
+        selection.get("RegexFilter"), f"{prop}.ValueSelectionSetting.RegexFilter"
+    )
+    regex: str | None = None
+    if regex_spec:
+        r_where = f"{prop}.ValueSelectionSetting.RegexFilter.Pattern"
+        regex = ctx.text(regex_spec.get("Pattern"), r_where)
+        bad = _UNSUPPORTED_REGEX.search(regex)
+        if bad:
+            raise ctx.fail(
+                r_where,
+                f"Lex does not support {bad.group(0)!r} in a slot regex (no infinite repeaters "
+                "*, + or {x,}, no wild card .)",
+            )
+        try:
+            re.compile(regex)
+        except re.error as exc:
+            raise ctx.fail(r_where, f"is not a regular expression: {exc}") from None
+    parent = spec.get("ParentSlotTypeSignature")
+    parent_sig = ctx.text(parent, f"{prop}.ParentSlotTypeSignature") if parent else None
+    if parent_sig is not None and parent_sig != "AMAZON.AlphaNumeric":
+        # API reference, CreateSlotType parentSlotTypeSignature: "Only AMAZON.AlphaNumeric is
+        # supported."
+        raise ctx.fail(
+            f"{prop}.ParentSlotTypeSignature",
+            f"the only allowed value is AMAZON.AlphaNumeric, got {parent_sig!r}",
+        )
+    if (
+        not values
+        and parent_sig is None
+        and not spec.get("ExternalSourceSetting")
+        and not spec.get("CompositeSlotTypeSetting")
+    ):
         raise ctx.fail(f"{prop}.SlotTypeValues", f"slot type {name} has no values")
-    return SlotTypeDef(name=name, values=tuple(values), resolution=str(strategy))
+    return SlotTypeDef(
+        name=name,
+        values=tuple(values),
+        resolution=_STRATEGY_NAMES[str(strategy)],
+        regex=regex,
+        parent=parent_sig,
+    )
 
 
-def _slot(ctx: _Ctx, raw: Any, prop: str, slot_types: Mapping[str, SlotTypeDef]) -> SlotDef:
+def _slot(
+    ctx: _Ctx, raw: Any, prop: str, slot_types: Mapping[str, SlotTypeDef], locale_id: str = ""
+) -> SlotDef:
     spec = ctx.mapping(raw, prop)
     name = ctx.text(spec.get("Name"), f"{prop}.Name")
     type_name = ctx.text(spec.get("SlotTypeName"), f"{prop}.SlotTypeName")
+    only = LOCALE_ONLY_BUILTINS.get(type_name)
+    if only is not None and locale_id and locale_id != only:
+        # Developer guide, "Built-in slot types": AMAZON.UKPostalCode is "English (UK) (en-GB) only".
+        raise ctx.fail(
+            f"{prop}.SlotTypeName", f"{type_name} is available only in the {only} locale"
+        )
     if not type_name.startswith("AMAZON.") and type_name not in slot_types:
         raise ctx.fail(
             f"{prop}.SlotTypeName",
@@ -341,14 +459,33 @@ def _slot(ctx: _Ctx, raw: Any, prop: str, slot_types: Mapping[str, SlotTypeDef])
     elicit = ctx.mapping(spec.get("ValueElicitationSetting"), f"{prop}.ValueElicitationSetting")
     where = f"{prop}.ValueElicitationSetting"
     constraint = elicit.get("SlotConstraint", "Required")
-    if constraint not in ("Required", "Optional"):
+    allowed = enum_values("SlotConstraint")
+    if constraint not in allowed:
         raise ctx.fail(
-            f"{where}.SlotConstraint", f"must be Required or Optional, got {constraint!r}"
+            f"{where}.SlotConstraint", f"must be one of {', '.join(allowed)}, got {constraint!r}"
         )
     prompt = ctx.mapping(elicit.get("PromptSpecification"), f"{where}.PromptSpecification")
     prompts = _messages(
-        ctx, prompt.get("MessageGroupsList"), f"{where}.PromptSpecification.MessageGroupsList"
+        ctx,
+        prompt.get("MessageGroupsList"),
+        f"{where}.PromptSpecification.MessageGroupsList",
+        ordered=_ordered(ctx, prompt, f"{where}.PromptSpecification.MessageSelectionStrategy"),
     )
+    multiple = ctx.mapping(spec.get("MultipleValuesSetting"), f"{prop}.MultipleValuesSetting")
+    allow_multiple = ctx.flag(
+        multiple.get("AllowMultipleValues"),
+        f"{prop}.MultipleValuesSetting.AllowMultipleValues",
+        False,
+    )
+    if allow_multiple and locale_id != "en_US":
+        # API reference, MultipleValuesSetting: "Multi-value slots are only available in the en-US
+        # locale. If you set this value to true in any other locale, Amazon Lex throws a
+        # ValidationException."
+        raise ctx.fail(
+            f"{prop}.MultipleValuesSetting.AllowMultipleValues",
+            "multiple value slots are only supported in the English (US) language: "
+            f"multi-value slots are only available in the en-US locale, not {locale_id}",
+        )
     if constraint == "Required" and not prompts:
         raise ctx.fail(f"{where}.PromptSpecification", f"required slot {name} has no prompt")
     return SlotDef(
@@ -366,6 +503,7 @@ def _slot(ctx: _Ctx, raw: Any, prop: str, slot_types: Mapping[str, SlotTypeDef])
         allow_interrupt=ctx.flag(
             prompt.get("AllowInterrupt"), f"{where}.PromptSpecification.AllowInterrupt", True
         ),
+        multiple_values=allow_multiple,
     )
 
 
@@ -373,14 +511,16 @@ def _is_active(ctx: _Ctx, spec: Mapping[str, Any], prop: str) -> bool:
     return ctx.flag(spec.get("IsActive"), f"{prop}.IsActive", True)
 
 
-def _intent(ctx: _Ctx, raw: Any, prop: str, slot_types: Mapping[str, SlotTypeDef]) -> IntentDef:
+def _intent(
+    ctx: _Ctx, raw: Any, prop: str, slot_types: Mapping[str, SlotTypeDef], locale_id: str = ""
+) -> IntentDef:
     spec = ctx.mapping(raw, prop)
     name = ctx.text(spec.get("Name"), f"{prop}.Name")
     parent = spec.get("ParentIntentSignature")
     parent_sig = ctx.text(parent, f"{prop}.ParentIntentSignature") if parent is not None else None
     slots = {}
     for n, raw_slot in enumerate(ctx.items(spec.get("Slots"), f"{prop}.Slots")):
-        slot = _slot(ctx, raw_slot, f"{prop}.Slots[{n}]", slot_types)
+        slot = _slot(ctx, raw_slot, f"{prop}.Slots[{n}]", slot_types, locale_id)
         if slot.name in slots:
             raise ctx.fail(f"{prop}.Slots[{n}].Name", f"duplicate slot {slot.name!r}")
         slots[slot.name] = slot
@@ -409,8 +549,16 @@ def _intent(ctx: _Ctx, raw: Any, prop: str, slot_types: Mapping[str, SlotTypeDef
             ordered.append(slots[slot_name])
     ordered.extend(s for s in slots.values() if s not in ordered)
 
-    if parent_sig == FALLBACK_SIGNATURE and (utterances or slots):
-        raise ctx.fail(prop, "a FallbackIntent cannot have sample utterances or slots")
+    if parent_sig == FALLBACK_SIGNATURE:
+        # Developer guide, AMAZON.FallbackIntent: "You can't add the following to a fallback
+        # intent: Utterances, Slots, A confirmation prompt".
+        if utterances or slots:
+            raise ctx.fail(prop, "a FallbackIntent cannot have sample utterances or slots")
+        if spec.get("IntentConfirmationSetting"):
+            raise ctx.fail(
+                f"{prop}.IntentConfirmationSetting",
+                "a FallbackIntent cannot have a confirmation prompt",
+            )
 
     confirm = ctx.mapping(
         spec.get("IntentConfirmationSetting"), f"{prop}.IntentConfirmationSetting"
@@ -484,6 +632,14 @@ def _intent(ctx: _Ctx, raw: Any, prop: str, slot_types: Mapping[str, SlotTypeDef
             dialog_hook.get("Enabled"), f"{prop}.DialogCodeHook.Enabled", False
         ),
         fulfillment_code_hook=fulfil_enabled,
+        flow=parse_intent_flow(
+            ctx,
+            spec,
+            prop,
+            messages=_messages,
+            locale_id=locale_id,
+            custom_slot_types=frozenset(slot_types),
+        ),
     )
 
 
@@ -507,13 +663,36 @@ def _locale(ctx: _Ctx, raw: Any, prop: str) -> LocaleDef:
         slot_types[slot_type.name] = slot_type
     intents: list[IntentDef] = []
     for n, raw_intent in enumerate(ctx.items(spec.get("Intents"), f"{prop}.Intents")):
-        intent = _intent(ctx, raw_intent, f"{prop}.Intents[{n}]", slot_types)
+        intent = _intent(ctx, raw_intent, f"{prop}.Intents[{n}]", slot_types, locale_id)
         if any(i.name == intent.name for i in intents):
             raise ctx.fail(f"{prop}.Intents[{n}].Name", f"duplicate intent {intent.name!r}")
         intents.append(intent)
     if not any(i.is_fallback for i in intents):
         # Lex adds the built-in FallbackIntent to every locale.
         intents.append(IntentDef(name="FallbackIntent", parent_signature=FALLBACK_SIGNATURE))
+    fallback_name = next(i.name for i in intents if i.is_fallback)
+    for n, intent in enumerate(intents[: len(ctx.items(spec.get("Intents"), prop))]):
+        service = GENERATIVE_INTENTS.get(intent.parent_signature or "")
+        signature = intent.parent_signature or ""
+        if service is None and signature.startswith("AMAZON.") and not intent.is_fallback:
+            ctx.warn(
+                f"{prop}.Intents[{n}]",
+                f"{intent.name} ({signature}): the emulator does not know Lex's built-in "
+                "utterances for this intent; only its SampleUtterances, if any, select it",
+            )
+        if service is not None:
+            ctx.warn(
+                f"{prop}.Intents[{n}]",
+                f"{intent.name} ({intent.parent_signature}) needs {service} in AWS; offline "
+                f"the emulator never selects it and {fallback_name} answers instead",
+            )
+        for slot in intent.slots:
+            if slot.slot_type.startswith("AMAZON.") and slot.slot_type not in builtin_slot_types():
+                ctx.warn(
+                    f"{prop}.Intents[{n}]",
+                    f"slot {slot.name} of {intent.name}: built-in type {slot.slot_type} is not "
+                    "implemented by the emulator; it takes the reply as typed",
+                )
     return LocaleDef(locale_id, threshold, tuple(intents), slot_types)
 
 
@@ -523,8 +702,10 @@ def _code_hooks(
     prop: str,
     template_dir: Path,
     env_overrides: Mapping[str, Mapping[str, str]] | None,
-) -> dict[str, FunctionSpec | None]:
+) -> tuple[dict[str, FunctionSpec | None], set[str]]:
+    """An alias's BotAliasLocaleSettings: (code hook per locale, the locales it enables)."""
     hooks: dict[str, FunctionSpec | None] = {}
+    enabled: set[str] = set()
     for n, item in enumerate(ctx.items(settings, prop)):
         where = f"{prop}[{n}]"
         item_map = ctx.mapping(item, where)
@@ -536,6 +717,7 @@ def _code_hooks(
         if not ctx.flag(setting.get("Enabled"), f"{s_where}.Enabled", True):
             hooks[locale_id] = None
             continue
+        enabled.add(locale_id)
         code_hook = ctx.mapping(
             setting.get("CodeHookSpecification"), f"{s_where}.CodeHookSpecification"
         )
@@ -549,14 +731,40 @@ def _code_hooks(
             continue
         target = arn.get("Fn::GetAtt") if isinstance(arn, dict) else None
         if not (isinstance(target, list) and len(target) == 2 and target[1] == "Arn"):
-            raise ctx.fail(arn_prop, f"must be !GetAtt <Function>.Arn to run offline, got {arn!r}")
+            # A valid template may name a function deployed elsewhere; offline it cannot run.
+            ctx.warn(
+                arn_prop,
+                f"{arn!r} is not !GetAtt <Function>.Arn of a function in this template; the "
+                f"emulator cannot run it, so locale {locale_id} has no code hook here",
+            )
+            hooks[locale_id] = None
+            continue
         try:
             hooks[locale_id] = resolve_function(
                 ctx.template, str(target[0]), template_dir, env_overrides
             )
         except TemplateError as exc:
             raise ctx.fail(arn_prop, f"cannot use {target[0]}: {exc}") from exc
-    return hooks
+    return hooks, enabled
+
+
+def _schema_check(ctx: _Ctx, type_name: str, props: Mapping[str, Any]) -> None:
+    """Refuse what CloudFormation refuses; warn about every property the emulator ignores."""
+    problems, used = check_properties(type_name, props)
+    if problems:
+        first = problems[0]
+        more = "".join(f"; {ctx.resource}.{p.path}: {p.message}" for p in problems[1:4])
+        if len(problems) > 4:
+            more += f" (and {len(problems) - 4} more)"
+        raise ctx.fail(first.path, first.message + more)
+    warned: list[str] = []
+    for name, path in sorted(used.items(), key=lambda item: item[1]):
+        if name in IMPLEMENTED or any(path.startswith(w + ".") for w in warned):
+            continue  # one warning for an ignored property, none for what it contains
+        if any(f".{config}." in f".{path}." for config in GENERATIVE_CONFIGS):
+            continue  # the intent's own warning says FallbackIntent answers instead
+        warned.append(path)
+        ctx.warn(path, f"{type_name} property {name} is not implemented by the emulator (ignored)")
 
 
 def _bot(
@@ -564,9 +772,12 @@ def _bot(
     logical_id: str,
     template_dir: Path,
     env_overrides: Mapping[str, Mapping[str, str]] | None,
+    warnings: list[str],
+    seed: int | None,
 ) -> BotDef:
-    ctx = _Ctx(template, logical_id)
+    ctx = _Ctx(template, logical_id, warnings)
     props = ctx.mapping(template["Resources"][logical_id].get("Properties"), "Properties")
+    _schema_check(ctx, BOT, props)
     name = resolve_value(template, props.get("Name", logical_id))
     ttl = ctx.integer(
         props.get("IdleSessionTTLInSeconds"), "IdleSessionTTLInSeconds", 60, 86400, DEFAULT_IDLE_TTL
@@ -578,36 +789,54 @@ def _bot(
             raise ctx.fail(f"BotLocales[{n}].LocaleId", f"duplicate locale {locale.locale_id!r}")
         locales[locale.locale_id] = locale
     if not locales:
-        raise ctx.fail("BotLocales", "the bot has no locales")
+        ctx.warn("BotLocales", "the bot has no locales: every RecognizeText call will fail")
     test_settings = ctx.mapping(props.get("TestBotAliasSettings"), "TestBotAliasSettings")
-    test_hooks = _code_hooks(
+    test_hooks, test_enabled = _code_hooks(
         ctx,
         test_settings.get("BotAliasLocaleSettings"),
         "TestBotAliasSettings.BotAliasLocaleSettings",
         template_dir,
         env_overrides,
     )
-    aliases = [AliasDef(None, "TestBotAlias", TEST_ALIAS_ID, test_hooks)]
+    # *The docs do not say which locales the test alias enables when TestBotAliasSettings lists
+    # none; the console's test alias runs every built locale, so all are enabled then.*
+    listed = test_settings.get("BotAliasLocaleSettings")
+    aliases = [
+        AliasDef(
+            None,
+            "TestBotAlias",
+            TEST_ALIAS_ID,
+            test_hooks,
+            frozenset(test_enabled) if listed else None,
+        )
+    ]
     for alias_id, res in template["Resources"].items():
         if not isinstance(res, dict) or res.get("Type") != "AWS::Lex::BotAlias":
             continue
         alias_props = res.get("Properties") or {}
         if alias_props.get("BotId") != {"Ref": logical_id}:
             continue
-        actx = _Ctx(template, alias_id)
-        hooks = dict(test_hooks)
-        hooks.update(
-            _code_hooks(
-                actx,
-                alias_props.get("BotAliasLocaleSettings"),
-                "BotAliasLocaleSettings",
-                template_dir,
-                env_overrides,
-            )
+        actx = _Ctx(template, alias_id, warnings)
+        _schema_check(actx, BOT_ALIAS, alias_props)
+        # Each alias's own BotAliasLocaleSettings decide its locales and hooks; nothing comes
+        # from TestBotAliasSettings (CloudFormation, AWS::Lex::BotAlias BotAliasLocaleSettings:
+        # "Specifies settings that are unique to a locale.").
+        hooks, enabled = _code_hooks(
+            actx,
+            alias_props.get("BotAliasLocaleSettings"),
+            "BotAliasLocaleSettings",
+            template_dir,
+            env_overrides,
         )
         alias_name = resolve_value(template, alias_props.get("BotAliasName", alias_id))
         aliases.append(
-            AliasDef(alias_id, str(alias_name or alias_id), emulator_id(alias_id), hooks)
+            AliasDef(
+                alias_id,
+                str(alias_name or alias_id),
+                emulator_id(alias_id),
+                hooks,
+                frozenset(enabled) if alias_props.get("BotAliasLocaleSettings") else None,
+            )
         )
     return BotDef(
         logical_id=logical_id,
@@ -616,11 +845,15 @@ def _bot(
         idle_ttl_seconds=ttl,
         locales=locales,
         aliases=tuple(aliases),
+        rng=make_rng(seed),
     )
 
 
 def load_bots(
-    template_path: str | Path, env_overrides: Mapping[str, Mapping[str, str]] | None = None
+    template_path: str | Path,
+    env_overrides: Mapping[str, Mapping[str, str]] | None = None,
+    *,
+    seed: int | None = None,
 ) -> BotCatalog:
     """Every Lex bot in the template. Raises TemplateError (one line, resource and property)."""
     path = Path(template_path)
@@ -632,10 +865,13 @@ def load_bots(
     ]
     if not logical_ids:
         raise TemplateError(f"{path} has no AWS::Lex::Bot resource")
-    bots = tuple(_bot(template, lid, path.parent, env_overrides) for lid in logical_ids)
+    warnings: list[str] = []
+    bots = tuple(
+        _bot(template, lid, path.parent, env_overrides, warnings, seed) for lid in logical_ids
+    )
     ids = [b.bot_id for b in bots]
     if len(set(ids)) != len(ids):
         raise TemplateError(
             f"two bots map to the same emulator id ({', '.join(ids)}); rename a logical id"
         )
-    return BotCatalog(path.resolve(), bots)
+    return BotCatalog(path.resolve(), bots, tuple(warnings))

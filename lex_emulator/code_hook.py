@@ -30,6 +30,7 @@ from lex_emulator.errors import DependencyFailedException
 __all__ = [
     "LEX_HOOK_TIMEOUT_SECONDS",
     "CodeHookRunner",
+    "CodeHookTimeout",
     "LambdaContext",
     "build_event",
     "hook_loader",
@@ -49,6 +50,10 @@ INTENT_STATES = (
 CONFIRMATION_STATES = ("Confirmed", "Denied", "None")
 CONTENT_TYPES = ("CustomPayload", "ImageResponseCard", "PlainText", "SSML")
 _INVALID = "Invalid Lambda Response: Received invalid response from Lambda: "
+
+
+class CodeHookTimeout(DependencyFailedException):
+    """The hook did not answer within its timeout (a stage's Timeout outcome may handle it)."""
 
 
 class LambdaContext:
@@ -136,6 +141,7 @@ def build_event(
     session_state: Mapping[str, Any],
     request_attributes: Mapping[str, str] | None = None,
     proposed_next_state: Mapping[str, Any] | None = None,
+    invocation_label: str | None = None,
 ) -> dict[str, Any]:
     """A Lex V2 code-hook event for text input (``bot``: id, name, aliasId, aliasName, localeId,
     version)."""
@@ -164,6 +170,9 @@ def build_event(
     }
     if proposed_next_state is not None:
         event["proposedNextState"] = dict(proposed_next_state)
+    if invocation_label is not None:
+        # "invocationLabel – Indicates which code hook is being invoked" (the step's InvocationLabel)
+        event["invocationLabel"] = invocation_label
     return event
 
 
@@ -326,7 +335,7 @@ class CodeHookRunner:
         )
         worker.start()
         if not done.wait(self.timeout_seconds):
-            raise DependencyFailedException(
+            raise CodeHookTimeout(
                 f"Lambda function {self.spec.logical_id} timed out after "
                 f"{self.timeout_seconds:g} seconds"
             )

@@ -44,6 +44,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from lex_emulator import contexts, slot_defaults
 from lex_emulator.bot_model import (
     AliasDef,
     BotCatalog,
@@ -62,7 +63,10 @@ from lex_emulator.code_hook import (
     build_event,
 )
 from lex_emulator.errors import DependencyFailedException, ValidationException
+from lex_emulator.flow import DialogFlow
+from lex_emulator.flow_model import ElicitationHook
 from lex_emulator.sessions import Session
+from lex_emulator.slots import for_slot
 
 __all__ = [
     "Classifier",
@@ -76,10 +80,6 @@ __all__ = [
 _PLACEHOLDER_RE = re.compile(r"\{([A-Za-z0-9_]+)\}")
 _MAX_INTERPRETATIONS = 5
 _MAX_MESSAGES = 10
-_GIVE_UP = {
-    "ko": "죄송합니다. 잘 이해하지 못했어요. 처음부터 다시 말씀해 주세요.",
-    "en": "Sorry, I could not understand that. Let's start over.",
-}
 
 
 class Classifier(Protocol):
@@ -123,7 +123,10 @@ def _value_dict(value: Any) -> dict[str, Any]:
     raw = value.to_lex() if hasattr(value, "to_lex") else value
     if not isinstance(raw, dict):
         raise TypeError(f"slot value {value!r} has no Lex form")
-    return dict(raw["value"]) if "value" in raw and isinstance(raw["value"], dict) else dict(raw)
+    out = dict(raw["value"]) if "value" in raw and isinstance(raw["value"], dict) else dict(raw)
+    if isinstance(raw.get("values"), list):  # a multiple-value slot (shape List)
+        out["values"] = raw["values"]
+    return out
 
 
 class SlotsModuleFiller:
@@ -133,9 +136,7 @@ class SlotsModuleFiller:
         self._slots: Any = importlib.import_module("lex_emulator.slots")
 
     def slot_type(self, spec: SlotTypeDef) -> Any:
-        values = [self._slots.SlotTypeValue(v, list(syn)) for v, syn in spec.values]
-        resolution = "TopResolution" if spec.resolution == "TopResolution" else "OriginalValue"
-        return self._slots.SlotType(spec.name, values=values, resolution=resolution)
+        return self._slots.SlotType.from_def(spec)
 
     def extract(
         self, slot_type: Any, text: str, locale_id: str, today: dt.date
@@ -160,6 +161,9 @@ class SlotsModuleFiller:
 
 
 def _slot(value: dict[str, Any] | None) -> dict[str, Any] | None:
+    if value is not None and "values" in value:
+        value = dict(value)
+        return {"shape": "List", "value": value, "values": value.pop("values")}
     return None if value is None else {"shape": "Scalar", "value": value}
 
 
@@ -191,13 +195,33 @@ class Turn:
     messages: list[dict[str, Any]] = field(default_factory=list)
     interpretations: list[dict[str, Any]] = field(default_factory=list)
     predictions: list[tuple[str, float]] = field(default_factory=list)
+    steps: int = 0  # next steps run this turn (a loop guard)
+    contexts_at_start: set[int] = field(default_factory=set)
+    fulfilled: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+    seen: set[int] = field(default_factory=set)  # intents already counted as fulfilled
+
+    def __post_init__(self) -> None:
+        intent = self.session.intent
+        if intent is not None and intent.get("state") == "Fulfilled":
+            self.seen.add(id(intent))  # fulfilled on an earlier turn
+
+    def note_switch(self) -> None:
+        """The active intent is about to be replaced: remember it if this turn fulfilled it."""
+        intent = self.session.intent
+        if intent is None or intent.get("state") != "Fulfilled" or id(intent) in self.seen:
+            return
+        self.seen.add(id(intent))
+        self.fulfilled.append((str(intent["name"]), copy.deepcopy(intent.get("slots") or {})))
 
     def say(self, messages: Sequence[MessageDef]) -> None:
         slots = (self.session.intent or {}).get("slots") or {}
-        self.messages.extend(m.to_lex(substitute(m.content, slots)) for m in messages)
+        for group in messages:  # one message per group: primary or a variation (messages.py)
+            chosen = group.pick(self.bot.rng, self.session.failed_attempts)
+            self.messages.append(chosen.to_lex(substitute=lambda t: substitute(t, slots)))
 
 
-class DialogEngine:
+class DialogEngine(DialogFlow):
     """Runs turns for every bot of a catalog. Thread-safe if each session is used by one turn."""
 
     def __init__(
@@ -251,8 +275,17 @@ class DialogEngine:
         turn = Turn(bot, alias, locale, session, text, today, dict(request_attributes or {}))
         if session_state:
             self.apply_session_state(locale, session, session_state)
+        contexts.expire(session, self._clock())
+        turn.contexts_at_start = {id(c) for c in session.active_contexts}
         classifier = self._classifiers.get((bot.logical_id, locale.locale_id))
         turn.predictions = self._predict(turn, classifier) if classifier else []
+        names = contexts.active_names(session.active_contexts)
+        turn.predictions = [
+            (name, score)
+            for name, score in turn.predictions
+            if (found := locale.intent(name)) is None
+            or contexts.allowed(found.flow.input_contexts, names)
+        ]
         action = session.dialog_action or {}
         intent = session.intent
         active = locale.intent(intent["name"]) if intent else None
@@ -277,10 +310,9 @@ class DialogEngine:
                 state["sessionAttributes"], "sessionAttributes"
             )
         if "activeContexts" in state:
-            contexts = state["activeContexts"]
-            if not isinstance(contexts, list):
-                raise ValidationException("sessionState.activeContexts must be a list")
-            session.active_contexts = copy.deepcopy(contexts)
+            session.active_contexts = contexts.from_client(
+                state["activeContexts"], self._clock(), ValidationException, session
+            )
         if state.get("intent") is not None:
             session.intent = self._client_intent(locale, state["intent"])
             session.failed_attempts = 0
@@ -328,14 +360,15 @@ class DialogEngine:
         top = self._top_intent(turn)
         turn.interpretations = self._interpretations(turn, active=None)
         if top is None or top.is_fallback:
+            turn.note_switch()
             session.intent = self._new_intent(locale.fallback)
             session.dialog_action = None
             session.failed_attempts = 0
-            turn.say(locale.fallback.initial_responses)
-            self._advance(turn, locale.fallback, invoke_dialog_hook=True)
+            self._begin(turn, locale.fallback, say_initial=True)
             return
         resumed = session.intent if session.intent and session.intent["name"] == top.name else None
         if resumed is None or resumed.get("state") != "InProgress":
+            turn.note_switch()
             session.intent = self._new_intent(top)
         session.dialog_action = None
         session.failed_attempts = 0
@@ -350,9 +383,27 @@ class DialogEngine:
         )
         for name, value in found.items():
             if name in slots and slots[name] is None:
-                slots[name] = _slot(value)
-        turn.say(top.initial_responses)
-        self._advance(turn, top, invoke_dialog_hook=True)
+                slots[name] = self._captured_value(turn, top, name, value)
+        self._begin(turn, top, say_initial=True)
+
+    def _begin(self, turn: Turn, intent: IntentDef, *, say_initial: bool) -> None:
+        """The intent's first stage: default slot values, the initial response, its next step."""
+        session = turn.session
+        assert session.intent is not None
+        slots = self._intent_slots(session)
+        for slot in intent.slots:
+            if slots.get(slot.name) is None:
+                default = slot_defaults.first_default(
+                    intent.flow.slot(slot.name).defaults,
+                    session.session_attributes,
+                    turn.request_attributes,
+                    session.active_contexts,
+                )
+                if default is not None:
+                    slots[slot.name] = self._slot_value(intent, slot.name, default)
+        if say_initial:
+            turn.say(intent.initial_responses)
+        self._initial_stage(turn, intent)
 
     def _continue_slot(self, turn: Turn, intent: IntentDef, slot_name: str) -> None:
         session = turn.session
@@ -363,18 +414,28 @@ class DialogEngine:
         value = self._filler.extract(slot_type, turn.text, turn.locale.locale_id, turn.today)
         if value is not None:
             turn.interpretations = self._interpretations(turn, active=intent.name)
-            self._intent_slots(session)[slot_name] = _slot(value)
+            slot = self._captured_value(turn, intent, slot_name, value)
+            self._intent_slots(session)[slot_name] = slot
             session.failed_attempts = 0
             session.dialog_action = None
-            self._advance(turn, intent, invoke_dialog_hook=True)
+            self._captured(turn, intent, slot_name)
             return
-        allow_interrupt = slot_def.allow_interrupt if slot_def else True
-        if allow_interrupt and self._switch_target(turn, intent) is not None:
+        # AllowInterrupt is about speech ("whether the user can interrupt a speech prompt"), so it
+        # does not decide intent switching for text: a reply that fills nothing and matches
+        # another intent starts that intent.
+        if self._switch_target(turn, intent) is not None:
             self._start(turn)
             return
         turn.interpretations = self._interpretations(turn, active=intent.name)
+        slot_flow = intent.flow.slot(slot_name)
         max_retries = slot_def.max_retries if slot_def else 0
-        self._retry(turn, intent, max_retries, ("ElicitSlot", slot_name))
+        session.failed_attempts += 1
+        if session.failed_attempts > max_retries:
+            self._give_up(turn, intent, slot_flow.failure, "SlotCapture")
+            return
+        if self._retry_hook(turn, intent, "ElicitSlot", slot_name, slot_flow.elicitation_hook):
+            return
+        self._elicit(turn, self._current(turn, intent), slot_name)
 
     def _continue_confirmation(self, turn: Turn, intent: IntentDef) -> None:
         session = turn.session
@@ -384,68 +445,39 @@ class DialogEngine:
             return
         turn.interpretations = self._interpretations(turn, active=intent.name)
         assert session.intent is not None
+        confirmation = intent.flow.confirmation
         if answer is None:
-            self._retry(turn, intent, intent.confirmation_max_retries, ("ConfirmIntent", None))
+            session.failed_attempts += 1
+            if session.failed_attempts > intent.confirmation_max_retries:
+                self._give_up(turn, intent, confirmation.failure, "Confirmation")
+                return
+            if self._retry_hook(turn, intent, "ConfirmIntent", None, confirmation.elicitation_hook):
+                return
+            self._confirm(turn, self._current(turn, intent))
             return
         session.failed_attempts = 0
         session.dialog_action = None
         session.intent["confirmationState"] = "Confirmed" if answer == "Yes" else "Denied"
-        if intent.dialog_code_hook and self._runner(turn) is not None:
-            if self._dialog_hook(turn, intent):
-                return
-            intent = self._active_def(turn)
-            assert session.intent is not None
-        if session.intent.get("confirmationState") == "Denied":
-            self._close(turn, "Failed", intent.declination_responses)
-            return
-        self._fulfil(turn, intent)
+        self._answered_confirmation(turn, intent)
 
-    def _retry(
-        self, turn: Turn, intent: IntentDef, max_retries: int, prompt: tuple[str, str | None]
-    ) -> None:
-        """A reply that answered nothing: prompt again, or give up after ``max_retries``."""
-        session = turn.session
-        session.failed_attempts += 1
-        if session.failed_attempts > max_retries:
-            session.failed_attempts = 0
-            language = "ko" if turn.locale.locale_id.lower().startswith("ko") else "en"
-            self._close(turn, "Failed", ())
-            turn.messages.append({"contentType": "PlainText", "content": _GIVE_UP[language]})
-            return
-        kind, slot_name = prompt
-        if intent.dialog_code_hook and self._runner(turn) is not None:
-            proposed = self._proposed(turn, kind, slot_name, f"Retry{session.failed_attempts}")
-            if self._dialog_hook(turn, intent, proposed=proposed):
-                return
-        if kind == "ElicitSlot" and slot_name is not None:
-            self._elicit(turn, intent, slot_name)
-        else:
-            self._confirm(turn, intent)
-
-    def _advance(self, turn: Turn, intent: IntentDef, *, invoke_dialog_hook: bool) -> None:
-        """Decide the next step for the active intent (dialog hook first, if enabled)."""
-        session = turn.session
-        if invoke_dialog_hook and intent.dialog_code_hook and self._runner(turn) is not None:
-            if self._dialog_hook(turn, intent):
-                return
-            intent = self._active_def(turn)
-        kind, slot_name = self._next_step(session, intent)
-        if kind == "ElicitSlot" and slot_name is not None:
-            self._elicit(turn, intent, slot_name)
-        elif kind == "ConfirmIntent":
-            self._confirm(turn, intent)
-        else:
-            self._fulfil(turn, intent)
-
-    def _next_step(self, session: Session, intent: IntentDef) -> tuple[str, str | None]:
-        slots = self._intent_slots(session)
-        for slot in intent.slots:
-            if slot.required and slots.get(slot.name) is None:
-                return "ElicitSlot", slot.name
-        assert session.intent is not None
-        if intent.has_confirmation and session.intent.get("confirmationState", "None") == "None":
-            return "ConfirmIntent", None
-        return "Close", None
+    def _retry_hook(
+        self,
+        turn: Turn,
+        intent: IntentDef,
+        kind: str,
+        slot_name: str | None,
+        setting: ElicitationHook | None,
+    ) -> bool:
+        """The elicitation code hook on a retry; True when its answer settled the turn."""
+        if not intent.dialog_code_hook or self._runner(turn) is None:
+            return False
+        if setting is not None and not setting.enabled:
+            return False
+        attempt = f"Retry{turn.session.failed_attempts}"
+        proposed = self._proposed(turn, kind, slot_name, attempt)
+        label = setting.label if setting is not None else None
+        response = self._invoke(turn, "DialogCodeHook", proposed, label)
+        return self._apply_hook(turn, response, fulfilment=False)
 
     def _elicit(
         self,
@@ -453,37 +485,28 @@ class DialogEngine:
         intent: IntentDef,
         slot_name: str,
         messages: list[dict[str, Any]] | None = None,
+        *,
+        quiet: bool = False,
+        style: str | None = None,
     ) -> None:
         """Ask for a slot with ``messages`` (a hook's) or else the slot's configured prompt."""
         session = turn.session
         assert session.intent is not None
         session.intent["state"] = "InProgress"
         session.dialog_action = {"type": "ElicitSlot", "slotToElicit": slot_name}
+        if style is not None:
+            session.dialog_action["slotElicitationStyle"] = style
         slot_def: SlotDef | None = intent.slot(slot_name)
         if messages:
             turn.messages.extend(messages)
+        elif quiet:
+            return
         elif slot_def is not None and slot_def.prompts:
             turn.say(slot_def.prompts)
         else:
             raise DependencyFailedException(
                 f"Invalid Lambda Response: no message to elicit slot {slot_name}"
             )
-
-    def _confirm(self, turn: Turn, intent: IntentDef) -> None:
-        assert turn.session.intent is not None
-        turn.session.intent["state"] = "InProgress"
-        turn.session.dialog_action = {"type": "ConfirmIntent"}
-        turn.say(intent.confirmation_prompts)
-
-    def _fulfil(self, turn: Turn, intent: IntentDef) -> None:
-        session = turn.session
-        assert session.intent is not None
-        session.intent["state"] = "ReadyForFulfillment"
-        if intent.fulfillment_code_hook and self._runner(turn) is not None:
-            response = self._invoke(turn, "FulfillmentCodeHook", None)
-            self._apply_hook(turn, response, fulfilment=True)
-            return
-        self._close(turn, "Fulfilled", intent.closing_responses)
 
     def _close(self, turn: Turn, state: str, messages: Sequence[MessageDef]) -> None:
         session = turn.session
@@ -492,6 +515,35 @@ class DialogEngine:
         session.dialog_action = {"type": "Close"}
         session.failed_attempts = 0
         turn.say(messages)
+
+    def _new_intent_for(self, turn: Turn, intent: IntentDef) -> dict[str, Any]:
+        return self._new_intent(intent)
+
+    def _slot_value(self, intent: IntentDef, name: str, value: str) -> dict[str, Any]:
+        """A slot set by a default value or a next step (taken as given, like an override)."""
+        return {
+            "shape": "Scalar",
+            "value": {"originalValue": value, "interpretedValue": value, "resolvedValues": [value]},
+        }
+
+    def _captured_value(
+        self, turn: Turn, intent: IntentDef, name: str, value: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The Lex slot for a value read from the user.
+
+        "A multi-value slot always returns a list of values. When the utterance contains only one
+        value, the list of values returned contains only one response." (multi-valued-slots.html)
+        """
+        slot = _slot(value)
+        assert slot is not None
+        slot_def = intent.slot(name)
+        if slot_def is not None and slot_def.multiple_values and slot["shape"] == "Scalar":
+            return {
+                "shape": "List",
+                "value": dict(value),
+                "values": [{"shape": "Scalar", "value": dict(value)}],
+            }
+        return slot
 
     # ------------------------------------------------------------------------------ code hooks
 
@@ -511,17 +563,9 @@ class DialogEngine:
             "prompt": {"attempt": attempt},
         }
 
-    def _dialog_hook(
-        self, turn: Turn, intent: IntentDef, proposed: dict[str, Any] | None = None
-    ) -> bool:
-        """Call the dialog code hook; True when its answer settled the turn (not Delegate)."""
-        if proposed is None:
-            kind, slot_name = self._next_step(turn.session, intent)
-            proposed = self._proposed(turn, kind, slot_name)
-        response = self._invoke(turn, "DialogCodeHook", proposed)
-        return self._apply_hook(turn, response, fulfilment=False)
-
-    def _invoke(self, turn: Turn, source: str, proposed: dict[str, Any] | None) -> dict[str, Any]:
+    def _invoke(
+        self, turn: Turn, source: str, proposed: dict[str, Any] | None, label: str | None = None
+    ) -> dict[str, Any]:
         runner = self._runner(turn)
         assert runner is not None
         if not turn.interpretations:
@@ -545,23 +589,34 @@ class DialogEngine:
             session_state=self.session_state(turn.session, turn.request_id),
             request_attributes=turn.request_attributes,
             proposed_next_state=proposed,
+            invocation_label=label,
         )
         return runner.invoke(event)
 
-    def _apply_hook(self, turn: Turn, response: dict[str, Any], *, fulfilment: bool) -> bool:
-        """Honour a validated hook answer. False only for Delegate from a dialog hook."""
+    def _apply_hook_state(self, turn: Turn, response: dict[str, Any]) -> None:
+        """Take a hook answer's attributes, contexts and intent (a new name switches intent)."""
         session, locale = turn.session, turn.locale
         state = response["sessionState"]
         if state.get("sessionAttributes") is not None:
             session.session_attributes = dict(state["sessionAttributes"])
         if isinstance(state.get("activeContexts"), list):
-            session.active_contexts = copy.deepcopy(state["activeContexts"])
+            session.active_contexts = contexts.from_client(
+                state["activeContexts"], self._clock(), DependencyFailedException, session
+            )
         if isinstance(response.get("requestAttributes"), dict):
             turn.request_attributes.update(
                 {str(k): str(v) for k, v in response["requestAttributes"].items()}
             )
         if state.get("intent") is not None:
+            if session.intent is not None and session.intent.get("name") != state["intent"]["name"]:
+                turn.note_switch()
             session.intent = self._hook_intent(locale, session, state["intent"])
+
+    def _apply_hook(self, turn: Turn, response: dict[str, Any], *, fulfilment: bool) -> bool:
+        """Honour a validated hook answer. False only for Delegate from a dialog hook."""
+        session = turn.session
+        self._apply_hook_state(turn, response)
+        state = response["sessionState"]
         hook_messages = list(response.get("messages") or [])
         action = state["dialogAction"]
         kind = action["type"]
@@ -594,7 +649,10 @@ class DialogEngine:
                     f"Invalid Lambda Response: slot {slot_name} is not a slot of {intent.name}"
                 )
             session.failed_attempts = 0
-            self._elicit(turn, intent, slot_name, hook_messages or None)
+            style = action.get("slotElicitationStyle")
+            self._elicit(
+                turn, intent, slot_name, hook_messages or None, style=str(style) if style else None
+            )
             return True
         if kind == "ConfirmIntent":
             if intent is None:
@@ -636,7 +694,7 @@ class DialogEngine:
 
     def _types_for(self, turn: Turn, intent: IntentDef) -> dict[str, Any]:
         custom = self._slot_types.get((turn.bot.logical_id, turn.locale.locale_id), {})
-        return {s.name: custom.get(s.slot_type, s.slot_type) for s in intent.slots}
+        return {s.name: for_slot(custom.get(s.slot_type, s.slot_type), s) for s in intent.slots}
 
     @staticmethod
     def _intent_slots(session: Session) -> dict[str, Any]:
@@ -798,6 +856,13 @@ class DialogEngine:
 
     def _finish(self, turn: Turn) -> dict[str, Any]:
         session = turn.session
+        contexts.end_turn(session, turn.contexts_at_start)
+        turn.note_switch()  # the intent fulfilled at the end of the turn, if any
+        now = self._clock()
+        for name, slots in turn.fulfilled:
+            fulfilled = turn.locale.intent(name)
+            if fulfilled is not None and fulfilled.flow.output_contexts:
+                contexts.activate(session, fulfilled.flow.output_contexts, slots, now)
         if turn.interpretations and session.intent is not None:
             top = turn.interpretations[0]
             if top["intent"]["name"] == session.intent["name"]:

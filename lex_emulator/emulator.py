@@ -87,6 +87,7 @@ class LexEmulator:
         slot_filler: SlotFiller | None = None,
         hook_timeout_seconds: float | None = None,
         lambda_endpoint: str | None = None,
+        seed: int | None = None,
     ) -> LexEmulator:
         """Load every bot of ``template``; ``env_vars`` is SAM's env.json shape.
 
@@ -94,7 +95,7 @@ class LexEmulator:
         it cannot use.
         """
         return cls(
-            load_bots(template, env_vars),
+            load_bots(template, env_vars, seed=seed),
             clock=clock,
             today=today,
             classifier_factory=classifier_factory,
@@ -102,6 +103,11 @@ class LexEmulator:
             hook_timeout_seconds=hook_timeout_seconds,
             lambda_endpoint=lambda_endpoint,
         )
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Start-up warnings: template properties and built-ins the emulator ignores or replaces."""
+        return self.catalog.warnings
 
     def describe(self) -> list[str]:
         """Lines to print at startup: bot ids, aliases, locales, intents."""
@@ -249,6 +255,12 @@ class LexEmulator:
                 f"Alias {alias_id} not found for bot {bot_id} (known: {known})"
             )
         alias = bot.alias(alias_id)
+        if not alias.locale_enabled(locale_id):
+            # BotAliasLocaleSettings.Enabled: "If the value is false, the locale isn't available
+            # for use." (API reference). *The error Lex returns is not documented.*
+            raise ResourceNotFoundException(
+                f"Locale {locale_id} is not enabled on alias {alias.alias_id} ({alias.name})"
+            )
         return bot, alias, locale, SessionKey(bot.logical_id, alias.alias_id, locale_id, session_id)
 
 

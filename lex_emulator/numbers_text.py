@@ -244,6 +244,9 @@ def _digits_value(token: str) -> tuple[Decimal, int] | None:
     return value, end
 
 
+_SINGLE_SINO_TAILS = frozenset({"", "요", "이요", "이에요", "예요", "입니다", "이오"})
+
+
 def _korean_token_number(token: str, next_token: str, whole_reply: bool) -> tuple[int, bool] | None:
     """A numeral at the start of a Korean token; bool is whether the next token was used."""
     for size in range(len(token), 0, -1):
@@ -261,12 +264,21 @@ def _korean_token_number(token: str, next_token: str, whole_reply: bool) -> tupl
         sino = parse_sino(prefix)
         if sino is not None:
             single = len(prefix) == 1
-            if single and token in _SINO_SINGLE_BLOCKLIST:
-                continue
+            if single and any(
+                token.startswith(word) and is_particle_tail(token[len(word) :])
+                for word in _SINO_SINGLE_BLOCKLIST
+            ):
+                continue  # 이번에 (this time), 이분께 (this person): words, not numbers
             counters = SINO_COUNTERS if single else _ALL_COUNTERS
             if _counter_then_tail(rest, counters):
                 return sino, False
-            if is_particle_tail(rest) and (not single or whole_reply):
+            # A lone syllable (사, 일, 이) is a numeral only bare or with a polite ending:
+            # "사이다" (cider) is a word that merely starts with 사, not 4.
+            if (
+                is_particle_tail(rest)
+                and (not single or whole_reply)
+                and (not single or rest in _SINGLE_SINO_TAILS)
+            ):
                 return sino, False
             if single and rest == "" and _counter_then_tail(next_token, SINO_COUNTERS):
                 return sino, True

@@ -28,6 +28,7 @@ _STATE_FIELDS = (
     "request_attributes",
     "originating_request_id",
     "failed_attempts",
+    "context_deadlines",
 )
 
 
@@ -53,6 +54,7 @@ class Session:
     request_attributes: dict[str, str] = field(default_factory=dict)
     originating_request_id: str | None = None
     failed_attempts: int = 0  # wrong answers to the current slot / confirmation prompt
+    context_deadlines: dict[str, float] = field(default_factory=dict)  # name -> clock time
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
     alive: bool = True  # False once deleted or expired; a waiter must look the key up again
 

@@ -289,3 +289,221 @@ def alphanumeric(text: str) -> tuple[str, str] | None:
     if len(tokens) == 1 and candidates:
         return candidates[0], candidates[0]
     return None
+
+
+# ---------------------------------------------------------------------------------------------
+# More built-in types: AMAZON.Confirmation's four values, EmailAddress, PhoneNumber, Time,
+# LastName, City, Country. ``recognise_more`` returns (original, interpreted, resolvedValues),
+# False when the type is implemented but the reply holds no value, None for other types.
+
+CONFIRMATION_VALUES = ("Yes", "No", "Maybe", "Don't know")
+_EN_MAYBE = ("maybe", "perhaps", "possibly", "it's possible", "sometimes", "i might",
+             "that could be right", "could be", "probably")  # fmt: skip
+_EN_DONT_KNOW = ("dunno", "unknown", "no idea", "not sure", "who knows", "don't know",
+                 "dont know", "i don't know", "idk", "no clue")  # fmt: skip
+_KO_MAYBE = ("아마", "아마도", "글쎄", "그럴지도", "그럴 수도", "어쩌면", "혹시")
+_KO_DONT_KNOW = ("몰라", "모르겠", "모름", "잘 모르", "글쎄요 모르")
+
+
+def confirmation_value(text: str) -> str | None:
+    """AMAZON.Confirmation: "converts it one of the four values" Yes, No, Maybe, Don't know."""
+    low = " ".join(text.lower().split())
+    if any(re.search(rf"(?<![\w']){re.escape(p)}(?![\w'])", low) for p in _EN_DONT_KNOW) or any(
+        p in low for p in _KO_DONT_KNOW
+    ):
+        return "Don't know"
+    if any(re.search(rf"(?<![\w']){re.escape(p)}(?![\w'])", low) for p in _EN_MAYBE) or any(
+        low.startswith(p) for p in _KO_MAYBE
+    ):
+        return "Maybe"
+    return parse_confirmation(text)
+
+
+_EMAIL_RE = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+_EN_SPOKEN_EMAIL = (
+    (re.compile(r"\s+at\s+", re.IGNORECASE), "@"),
+    (re.compile(r"\s+dot\s+", re.IGNORECASE), "."),
+)
+_PHONE_RE = re.compile(r"(?<![\d+])(\+?\d[\d\s\-().]{5,}\d)(?!\d)")
+_TIME_DIGITS_RE = re.compile(
+    r"(?<!\d)(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?|o'clock|oclock)?(?![\d:])", re.IGNORECASE
+)
+_KO_TIME_RE = re.compile(
+    r"(오전|오후|아침|저녁|밤|새벽|낮)?\s*(\d{1,2}|[한두세네]|다섯|여섯|일곱|여덟|아홉|열|열한|열두)\s*시"
+    r"(?:\s*(\d{1,2}|반)\s*분?)?"
+)
+_KO_HOURS = {"한": 1, "두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8,
+             "아홉": 9, "열": 10, "열한": 11, "열두": 12}  # fmt: skip
+_EN_PERIODS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI",
+               "tonight": "NI"}  # fmt: skip
+_KO_PERIODS = {"아침": "MO", "오전": "MO", "오후": "AF", "저녁": "EV", "밤": "NI"}
+_EN_SPECIAL_TIMES = {"noon": "12:00", "midday": "12:00", "midnight": "00:00"}
+_KO_SPECIAL_TIMES = {"정오": "12:00", "자정": "00:00"}
+
+
+def _time(text: str) -> tuple[str, str | None, tuple[str, ...]] | None:
+    """AMAZON.Time (developer guide): exact times as HH:MM; "10 o'clock" is ambiguous, so
+    interpretedValue is null and resolvedValues is ["10:00", "22:00"]; "morning" is MO."""
+    low = text.lower()
+    for word, value in _EN_SPECIAL_TIMES.items():
+        if re.search(rf"(?<!\w){word}(?!\w)", low):
+            return word, value, (value,)
+    for word, value in _KO_SPECIAL_TIMES.items():
+        if re.search(rf"(?<![가-힣]){word}", text):
+            return word, value, (value,)
+    m = _KO_TIME_RE.search(text)
+    if m:
+        period, hour_text, minute_text = m.group(1), m.group(2), m.group(3)
+        hour = int(hour_text) if hour_text.isdigit() else _KO_HOURS.get(hour_text, -1)
+        minute = 30 if minute_text == "반" else int(minute_text or 0)
+        if 0 <= hour <= 24 and 0 <= minute < 60:
+            return _clock(m.group(0).strip(), hour, minute, _ko_meridiem(period))
+    m = _TIME_DIGITS_RE.search(text)
+    if m and (m.group(2) or m.group(3)):
+        hour, minute = int(m.group(1)), int(m.group(2) or 0)
+        suffix = (m.group(3) or "").lower().replace(".", "")
+        meridiem = "am" if suffix == "am" else "pm" if suffix == "pm" else None
+        if 0 <= hour <= 24 and 0 <= minute < 60:
+            if meridiem is None and m.group(2) and (hour == 0 or hour > 12):
+                meridiem = "24h"
+            return _clock(m.group(0).strip(), hour, minute, meridiem)
+    for word, code in _EN_PERIODS.items():
+        if re.search(rf"(?<!\w){word}(?!\w)", low):
+            return word, code, (code,)
+    for word, code in _KO_PERIODS.items():  # a particle may follow: 저녁에요
+        if re.search(rf"(?<![가-힣]){word}", text):
+            return word, code, (code,)
+    return None
+
+
+def _ko_meridiem(period: str | None) -> str | None:
+    if period in ("오전", "아침", "새벽"):
+        return "am"
+    if period in ("오후", "저녁", "밤", "낮"):
+        return "pm"
+    return None
+
+
+def _clock(
+    original: str, hour: int, minute: int, meridiem: str | None
+) -> tuple[str, str | None, tuple[str, ...]]:
+    if meridiem == "24h" or hour > 12:
+        value = f"{hour % 24:02d}:{minute:02d}"
+        return original, value, (value,)
+    if meridiem == "am":
+        value = f"{hour % 12:02d}:{minute:02d}"
+        return original, value, (value,)
+    if meridiem == "pm":
+        value = f"{hour % 12 + 12:02d}:{minute:02d}"
+        return original, value, (value,)
+    am, pm = f"{hour % 12:02d}:{minute:02d}", f"{hour % 12 + 12:02d}:{minute:02d}"
+    return original, None, (am, pm)  # ambiguous, as the guide's "10 o'clock"
+
+
+def _email(text: str) -> tuple[str, str, tuple[str, ...]] | None:
+    spoken = text
+    for pattern, repl in _EN_SPOKEN_EMAIL:
+        spoken = pattern.sub(repl, spoken)
+    m = _EMAIL_RE.search(text) or _EMAIL_RE.search(spoken)
+    if not m:
+        return None
+    value = m.group(0)
+    return value, value.lower(), (value.lower(),)
+
+
+def _phone(text: str) -> tuple[str, str, tuple[str, ...]] | None:
+    m = _PHONE_RE.search(text)
+    if not m:
+        return None
+    digits = re.sub(r"[^\d+]", "", m.group(1))
+    if len(digits.lstrip("+")) < 7 or len(digits.lstrip("+")) > 15:
+        return None
+    return m.group(1).strip(), digits, (digits,)
+
+
+# A small gazetteer: enough to develop against; Lex's own lists are far larger (README).
+_CITIES = {
+    "seoul": "Seoul", "서울": "Seoul", "busan": "Busan", "부산": "Busan", "incheon": "Incheon",
+    "인천": "Incheon", "daegu": "Daegu", "대구": "Daegu", "daejeon": "Daejeon", "대전": "Daejeon",
+    "gwangju": "Gwangju", "광주": "Gwangju", "jeju": "Jeju", "제주": "Jeju", "ulsan": "Ulsan",
+    "울산": "Ulsan", "suwon": "Suwon", "수원": "Suwon", "new york": "New York", "뉴욕": "New York",
+    "los angeles": "Los Angeles", "chicago": "Chicago", "seattle": "Seattle", "boston": "Boston",
+    "san francisco": "San Francisco", "london": "London", "런던": "London", "paris": "Paris",
+    "파리": "Paris", "tokyo": "Tokyo", "도쿄": "Tokyo", "osaka": "Osaka", "오사카": "Osaka",
+    "beijing": "Beijing", "베이징": "Beijing", "berlin": "Berlin", "sydney": "Sydney",
+    "toronto": "Toronto", "madrid": "Madrid", "rome": "Rome", "singapore": "Singapore",
+}  # fmt: skip
+_COUNTRIES = {
+    "korea": "Korea", "south korea": "South Korea", "한국": "South Korea",
+    "대한민국": "South Korea", "japan": "Japan", "일본": "Japan", "china": "China", "중국": "China",
+    "united states": "United States", "usa": "United States", "america": "United States",
+    "미국": "United States", "canada": "Canada", "캐나다": "Canada", "france": "France",
+    "프랑스": "France", "germany": "Germany", "독일": "Germany", "united kingdom": "United Kingdom",
+    "uk": "United Kingdom", "england": "United Kingdom", "영국": "United Kingdom",
+    "spain": "Spain", "스페인": "Spain", "italy": "Italy", "이탈리아": "Italy",
+    "australia": "Australia", "호주": "Australia", "vietnam": "Vietnam", "베트남": "Vietnam",
+    "india": "India", "인도": "India", "brazil": "Brazil", "브라질": "Brazil",
+    "mexico": "Mexico", "멕시코": "Mexico", "singapore": "Singapore", "싱가포르": "Singapore",
+}  # fmt: skip
+
+
+def _gazetteer(table: dict[str, str], text: str) -> tuple[str, str, tuple[str, ...]] | None:
+    low = text.lower()
+    for key in sorted(table, key=len, reverse=True):
+        if has_hangul(key):
+            m = re.search(rf"(?<![가-힣]){re.escape(key)}", text)
+        else:
+            m = re.search(rf"(?<![a-z]){re.escape(key)}(?![a-z])", low)
+        if m:
+            original = text[m.start() : m.end()]
+            return original, table[key], (table[key],)
+    return None
+
+
+def _last_name(text: str) -> tuple[str, str, tuple[str, ...]] | None:
+    if has_hangul(text):
+        word = text.strip().split()[0] if text.strip() else ""
+        word = strip_name_endings(word)
+        if word in _KO_SURNAMES:
+            return word, word, (word,)
+        return None
+    cleaned = re.sub(r"^(?:my\s+(?:last|family)\s+name\s+is|it's|it\s+is|i'm|i\s+am)\s+", "",
+                     text.strip(), flags=re.IGNORECASE)  # fmt: skip
+    found = _english_first_name(cleaned)
+    if found is None:
+        return None
+    return found[0], found[1], (found[1],)
+
+
+IMPLEMENTED_BUILTINS = frozenset(
+    {
+        "AMAZON.FirstName", "AMAZON.LastName", "AMAZON.Number", "AMAZON.AlphaNumeric",
+        "AMAZON.Date", "AMAZON.Time", "AMAZON.Confirmation", "AMAZON.FreeFormInput",
+        "AMAZON.EmailAddress", "AMAZON.PhoneNumber", "AMAZON.City", "AMAZON.Country",
+    }
+)  # fmt: skip
+
+
+def builtin_slot_types() -> frozenset[str]:
+    """The built-in slot types the emulator recognises (others take the reply as typed)."""
+    return IMPLEMENTED_BUILTINS
+
+
+def recognise_more(
+    type_name: str, text: str, locale_id: str
+) -> tuple[str, str | None, tuple[str, ...]] | bool | None:
+    """Recognisers for the built-ins not handled in ``slots`` (see the section comment)."""
+    del locale_id
+    recognisers = {
+        "AMAZON.EmailAddress": _email,
+        "AMAZON.PhoneNumber": _phone,
+        "AMAZON.Time": _time,
+        "AMAZON.City": lambda t: _gazetteer(_CITIES, t),
+        "AMAZON.Country": lambda t: _gazetteer(_COUNTRIES, t),
+        "AMAZON.LastName": _last_name,
+    }
+    recogniser = recognisers.get(type_name)
+    if recogniser is None:
+        return None
+    found = recogniser(text)
+    return False if found is None else found

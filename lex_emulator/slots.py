@@ -40,8 +40,14 @@ from typing import Any, Literal
 from lex_emulator.dates_text import find_date
 from lex_emulator.korean_text import is_hangul_syllable, is_particle_tail
 from lex_emulator.numbers_text import find_number, tokens_with_spans
-from lex_emulator.slot_builtins import alphanumeric, first_name
+from lex_emulator.slot_builtins import (
+    alphanumeric,
+    confirmation_value,
+    first_name,
+    recognise_more,
+)
 from lex_emulator.slot_builtins import parse_confirmation as _parse_confirmation
+from lex_emulator.slot_resolvers import Match, regex_allows, regex_value, resolve
 
 __all__ = [
     "ResolutionStrategy",
@@ -53,7 +59,7 @@ __all__ = [
     "parse_confirmation",
 ]
 
-ResolutionStrategy = Literal["OriginalValue", "TopResolution"]
+ResolutionStrategy = Literal["OriginalValue", "TopResolution", "Concatenation"]
 
 FIRST_NAME = "AMAZON.FirstName"
 NUMBER = "AMAZON.Number"
@@ -81,14 +87,40 @@ class SlotType:
     name: str
     values: tuple[SlotTypeValue, ...] = ()
     resolution: ResolutionStrategy = "OriginalValue"
+    regex: str | None = None  # ValueSelectionSetting.RegexFilter.Pattern
+    multiple: bool = False  # the slot using it allows multiple values (MultipleValuesSetting)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "values", tuple(self.values))
-        if self.resolution not in ("OriginalValue", "TopResolution"):
+        if self.resolution not in ("OriginalValue", "TopResolution", "Concatenation"):
             raise ValueError(
-                f"slot type {self.name}: resolution must be OriginalValue or TopResolution, "
-                f"not {self.resolution!r}"
+                f"slot type {self.name}: resolution must be OriginalValue, TopResolution or "
+                f"Concatenation, not {self.resolution!r}"
             )
+
+    @classmethod
+    def from_def(cls, spec: Any) -> SlotType:
+        """From ``bot_model.SlotTypeDef``."""
+        return cls(
+            spec.name,
+            values=tuple(SlotTypeValue(v, tuple(syn)) for v, syn in spec.values),
+            resolution=spec.resolution,
+            regex=spec.regex,
+        )
+
+
+def for_slot(slot_type: str | SlotType, slot: Any) -> str | SlotType:
+    """The slot type as one slot uses it (a multiple-value slot reads every value said)."""
+    if getattr(slot, "multiple_values", False) and isinstance(slot_type, SlotType):
+        return _multiple(slot_type)
+    return slot_type
+
+
+@lru_cache(maxsize=256)
+def _multiple(slot_type: SlotType) -> SlotType:
+    return SlotType(
+        slot_type.name, slot_type.values, slot_type.resolution, slot_type.regex, multiple=True
+    )
 
 
 @dataclass(frozen=True)
@@ -96,21 +128,30 @@ class SlotValue:
     """A recognised slot value, in the terms of Lex V2's runtime ``Value`` shape."""
 
     original_value: str
-    interpreted_value: str
+    interpreted_value: str | None  # None: ambiguous (AMAZON.Time "10 o'clock")
     resolved_values: tuple[str, ...] = field(default=())
+    values: tuple[SlotValue, ...] = ()  # a multiple-value slot: each value (shape List)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "resolved_values", tuple(self.resolved_values))
 
-    def to_lex(self) -> dict[str, Any]:
-        """Lex V2's ``Slot``: ``{"value": {originalValue, interpretedValue, resolvedValues}}``."""
+    def _value(self) -> dict[str, Any]:
         return {
-            "value": {
-                "originalValue": self.original_value,
-                "interpretedValue": self.interpreted_value,
-                "resolvedValues": list(self.resolved_values),
-            }
+            "originalValue": self.original_value,
+            "interpretedValue": self.interpreted_value,
+            "resolvedValues": list(self.resolved_values),
         }
+
+    def to_lex(self) -> dict[str, Any]:
+        """Lex V2's ``Slot``: ``{"value": {originalValue, interpretedValue, resolvedValues}}``.
+
+        A multiple-value slot adds ``values``, one Scalar slot per value (runtime ``Slot``:
+        "values - A list of one or more values that the user provided for the slot").
+        """
+        out: dict[str, Any] = {"value": self._value()}
+        if self.values:
+            out["values"] = [{"shape": "Scalar", "value": v._value()} for v in self.values]
+        return out
 
 
 def parse_confirmation(text: str, locale_id: str) -> Literal["Yes", "No"] | None:
@@ -149,7 +190,9 @@ def _same(value: str) -> SlotValue:
     return SlotValue(value, value, (value,))
 
 
-def _recognise_builtin(type_name: str, text: str, locale_id: str, today: date) -> _Found | None:
+def _recognise_builtin(
+    type_name: str, text: str, locale_id: str, today: date, in_utterance: bool = False
+) -> _Found | None:
     stripped = text.strip()
     if not stripped:
         return None
@@ -168,7 +211,7 @@ def _recognise_builtin(type_name: str, text: str, locale_id: str, today: date) -
         iso = day.isoformat()
         return _Found(SlotValue(original, iso, (iso,)), _coverage(original, stripped))
     if type_name == CONFIRMATION:
-        answer = parse_confirmation(stripped, locale_id)
+        answer = confirmation_value(stripped)  # Yes, No, Maybe or Don't know
         if answer is None:
             return None
         return _Found(SlotValue(stripped, answer, (answer,)), 1.0)
@@ -183,7 +226,15 @@ def _recognise_builtin(type_name: str, text: str, locale_id: str, today: date) -
         if code is None:
             return None
         return _Found(_same(code[1]), 1.0)
-    # AMAZON.FreeFormInput, other built-ins and unresolved custom type names: the reply as typed.
+    more = recognise_more(type_name, stripped, locale_id)
+    if more is not None:
+        if isinstance(more, bool):
+            return None
+        said, meant, resolved = more
+        return _Found(SlotValue(said, meant, resolved), _coverage(said, stripped))
+    if in_utterance and type_name != FREE_FORM:
+        return None  # a type the emulator cannot read is never guessed from an utterance
+    # AMAZON.FreeFormInput, unimplemented built-ins and unresolved custom type names: as typed.
     return _Found(_same(stripped), 0.9 if type_name == FREE_FORM else 0.6)
 
 
@@ -290,26 +341,58 @@ def _recognise_custom(slot_type: SlotType, text: str) -> _Found | None:
     stripped = text.strip()
     if not stripped:
         return None
-    matches = _custom_matches(slot_type, stripped)
-    if matches:
-        _start, _end, canonical, typed = matches[0]
-        return _Found(SlotValue(typed, canonical, (canonical,)), _coverage(typed, stripped))
-    closest = _closest(slot_type, stripped)
+    if slot_type.regex is not None and not slot_type.values:
+        value = regex_value(slot_type.regex, stripped)
+        return None if value is None else _Found(_same(value), _coverage(value, stripped))
+    matches = [Match(*m) for m in _custom_matches(slot_type, stripped)]
+    if slot_type.regex is not None:
+        matches = [m for m in matches if regex_allows(slot_type.regex, m.typed)]
+    closest = None if matches else _closest(slot_type, stripped)
     typed = _as_typed(stripped)
-    if closest is not None:
-        canonical = closest
-        if slot_type.resolution == "TopResolution":
-            return _Found(SlotValue(typed, canonical, (canonical,)), 0.8)
-        return _Found(SlotValue(typed, typed, (canonical,)), 0.8)
-    if slot_type.resolution == "TopResolution" or not typed:
+    if closest is not None and not regex_allows(slot_type.regex, typed):
+        closest = None
+    if slot_type.multiple and len(matches) > 1:
+        return _multiple_values(slot_type, stripped, matches)
+    found = resolve(slot_type.resolution, stripped, matches, closest, typed)
+    if found is None:
         return None
-    return _Found(SlotValue(typed, typed, ()), 0.5)
+    quality = _coverage(found.original, stripped) if matches else 0.8
+    return _Found(SlotValue(found.original, found.interpreted, found.resolved), quality)
 
 
-def _recognise(slot_type: str | SlotType, text: str, locale_id: str, today: date) -> _Found | None:
+def _multiple_values(slot_type: SlotType, text: str, matches: Sequence[Match]) -> _Found:
+    """Several values in one reply ("pepperoni and mushrooms") for a multiple-value slot.
+
+    Developer guide, "Using multiple values in a slot": the slot's ``value`` holds the values as
+    the user said them and ``values`` holds each one. *How Lex joins them in ``value`` is shown only
+    by example ("ham and cheese"); the emulator keeps the user's words from the first value to the
+    last.*
+    """
+    chosen: list[Match] = []
+    for m in sorted(matches, key=lambda m: m.start):
+        if not any(m.start < c.end and c.start < m.end for c in chosen):
+            chosen.append(m)
+    parts = []
+    for m in chosen:
+        single = resolve(slot_type.resolution, m.typed, [m], None, m.typed)
+        assert single is not None
+        parts.append(SlotValue(single.original, single.interpreted, single.resolved))
+    said = text[chosen[0].start : chosen[-1].end]
+    whole = SlotValue(said, said, tuple(dict.fromkeys(r for p in parts for r in p.resolved_values)))
+    return _Found(
+        SlotValue(
+            whole.original_value, whole.interpreted_value, whole.resolved_values, tuple(parts)
+        ),
+        _coverage(said, text),
+    )
+
+
+def _recognise(
+    slot_type: str | SlotType, text: str, locale_id: str, today: date, in_utterance: bool = False
+) -> _Found | None:
     if isinstance(slot_type, SlotType):
         return _recognise_custom(slot_type, text)
-    return _recognise_builtin(slot_type, text, locale_id, today)
+    return _recognise_builtin(slot_type, text, locale_id, today, in_utterance)
 
 
 def extract_value(
@@ -427,7 +510,9 @@ class _TemplateMatcher:
             if len(self._cache) >= _MAX_RECOGNISE_CALLS:
                 return None
             span = self.text[start:end]
-            self._cache[key] = _recognise(self.slot_types[name], span, self.locale_id, self.today)
+            self._cache[key] = _recognise(
+                self.slot_types[name], span, self.locale_id, self.today, in_utterance=True
+            )
         return self._cache[key]
 
     def _slot_ends(self, index: int, start: int) -> Iterable[int]:
@@ -557,8 +642,15 @@ def fill_from_utterance(
         for name, found in best[1].values.items():
             values[name] = found.value
             used.append(best[1].spans[name])
-    _fill_custom_anywhere(work, slot_types, values, used)
+    _fill_custom_anywhere(work, slot_types, values, used, templates)
     return values
+
+
+def _literal_words(templates: list[str]) -> frozenset[str]:
+    words: set[str] = set()
+    for template in templates:
+        words.update(w.lower() for w in _punct_to_space(_PLACEHOLDER_RE.sub(" ", template)).split())
+    return frozenset(words)
 
 
 def _fill_custom_anywhere(
@@ -566,20 +658,37 @@ def _fill_custom_anywhere(
     slot_types: dict[str, str | SlotType],
     values: dict[str, SlotValue],
     used: list[tuple[int, int]],
+    templates: list[str],
 ) -> None:
-    """Custom-type values mentioned outside any template ("라지로 주세요" for a Size slot)."""
+    """Custom-type values mentioned outside any template ("라지로 주세요" for a Size slot).
+
+    Words that are the sample utterances' own literal text ("a {Size} pizza please": a, pizza,
+    please) never become values: the user said them as part of the utterance, not as a value.
+    """
     type_users: dict[str, int] = {}
     for slot_type in slot_types.values():
         if isinstance(slot_type, SlotType):
             type_users[slot_type.name] = type_users.get(slot_type.name, 0) + 1
+    literal = _literal_words(templates)
     for name, slot_type in slot_types.items():
         if name in values or not isinstance(slot_type, SlotType):
             continue
         if type_users[slot_type.name] > 1:
             continue  # two slots of one type: only a template can tell them apart
-        for start, end, canonical, typed in _custom_matches(slot_type, text):
-            if any(start < u_end and u_start < end for u_start, u_end in used):
-                continue
-            values[name] = SlotValue(typed, canonical, (canonical,))
-            used.append((start, end))
-            break
+        free = [
+            Match(start, end, canonical, typed)
+            for start, end, canonical, typed in _custom_matches(slot_type, text)
+            if not any(start < u_end and u_start < end for u_start, u_end in used)
+            and not all(w.lower() in literal for w in typed.split())
+            and regex_allows(slot_type.regex, typed)
+        ]
+        if not free:
+            continue
+        if slot_type.multiple and len(free) > 1:
+            found = _multiple_values(slot_type, text, free).value
+        else:
+            resolution = resolve(slot_type.resolution, text, free[:1], None, free[0].typed)
+            assert resolution is not None
+            found = SlotValue(resolution.original, resolution.interpreted, resolution.resolved)
+        values[name] = found
+        used.append((free[0].start, free[0].end))

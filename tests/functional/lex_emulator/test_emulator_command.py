@@ -47,6 +47,10 @@ def test_broken_template_names_the_resource_and_property(tmp_path):
         "  Bot:\n"
         "    Type: AWS::Lex::Bot\n"
         "    Properties:\n"
+        "      Name: b\n"
+        "      RoleArn: arn:aws:iam::123456789012:role/lex\n"
+        "      DataPrivacy: {ChildDirected: false}\n"
+        "      IdleSessionTTLInSeconds: 300\n"
         "      BotLocales:\n"
         "        - LocaleId: en_US\n"
         "          NluConfidenceThreshold: lots\n",

@@ -111,33 +111,48 @@ def test_one_bot_is_reached_by_any_valid_id():
     assert "any 10-alphanumeric id" in "\n".join(catalog.describe())
 
 
+# Templates CloudFormation itself refuses (cfn-lint errors) are not kept as files in the
+# repository (every template there passes cfn-lint); the loader still names the problem.
+NOT_CLOUDFORMATION = {
+    "bad_threshold.yaml": (
+        "Resources:\n  BadBot:\n    Type: AWS::Lex::Bot\n    Properties:\n      RoleArn: arn:aws:iam::123456789012:role/lex\n      DataPrivacy: {ChildDirected: false}\n      IdleSessionTTLInSeconds: 300\n      Name: bad\n      BotLocales:\n        - LocaleId: en_US\n          NluConfidenceThreshold: 1.5\n          Intents:\n            - Name: Hello\n              SampleUtterances: [{Utterance: hello}]\n",
+        "BadBot.BotLocales[0].NluConfidenceThreshold",
+    ),
+    "bad_max_retries.yaml": (
+        "Resources:\n  BadBot:\n    Type: AWS::Lex::Bot\n    Properties:\n      RoleArn: arn:aws:iam::123456789012:role/lex\n      DataPrivacy: {ChildDirected: false}\n      IdleSessionTTLInSeconds: 300\n      Name: bad\n      BotLocales:\n        - LocaleId: en_US\n          NluConfidenceThreshold: 0.40\n          Intents:\n            - Name: Hello\n              SampleUtterances: [{Utterance: 'hi {N}'}]\n              Slots:\n                - Name: N\n                  SlotTypeName: AMAZON.Number\n                  ValueElicitationSetting:\n                    SlotConstraint: Required\n                    PromptSpecification:\n                      MaxRetries: lots\n                      MessageGroupsList: [{Message: {PlainTextMessage: {Value: 'N?'}}}]\n",
+        "BadBot.BotLocales[0].Intents[0].Slots[0].ValueElicitationSetting."
+        "PromptSpecification.MaxRetries",
+    ),
+    "bad_missing_function.yaml": (
+        "Resources:\n  BadBot:\n    Type: AWS::Lex::Bot\n    Properties:\n      RoleArn: arn:aws:iam::123456789012:role/lex\n      DataPrivacy: {ChildDirected: false}\n      IdleSessionTTLInSeconds: 300\n      Name: bad\n      TestBotAliasSettings:\n        BotAliasLocaleSettings:\n          - LocaleId: en_US\n            BotAliasLocaleSetting:\n              Enabled: true\n              CodeHookSpecification:\n                LambdaCodeHook:\n                  CodeHookInterfaceVersion: '1.0'\n                  LambdaArn: !GetAtt MissingFunction.Arn\n      BotLocales:\n        - LocaleId: en_US\n          NluConfidenceThreshold: 0.40\n          Intents:\n            - Name: Hello\n              SampleUtterances: [{Utterance: hello}]\n",
+        "BadBot.TestBotAliasSettings.BotAliasLocaleSettings[0].BotAliasLocaleSetting."
+        "CodeHookSpecification.LambdaCodeHook.LambdaArn",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NOT_CLOUDFORMATION))
+def test_templates_cloudformation_refuses_name_resource_and_property(tmp_path, name):
+    text, where = NOT_CLOUDFORMATION[name]
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(TemplateError) as info:
+        load_bots(path)
+    message = str(info.value)
+    assert message.startswith(where + ": "), message
+    assert "\n" not in message
+
+
 @pytest.mark.parametrize(
     ("name", "where"),
     [
-        ("bad_threshold.yaml", "BadBot.BotLocales[0].NluConfidenceThreshold"),
         ("bad_slot_type.yaml", "BadBot.BotLocales[0].Intents[0].Slots[0].SlotTypeName"),
         ("bad_placeholder.yaml", "BadBot.BotLocales[0].Intents[0].SampleUtterances[0].Utterance"),
         ("bad_priority.yaml", "BadBot.BotLocales[0].Intents[0].SlotPriorities[0].SlotName"),
         (
-            "bad_max_retries.yaml",
-            "BadBot.BotLocales[0].Intents[0].Slots[0].ValueElicitationSetting."
-            "PromptSpecification.MaxRetries",
-        ),
-        (
             "bad_missing_prompt.yaml",
             "BadBot.BotLocales[0].Intents[0].Slots[0].ValueElicitationSetting.PromptSpecification",
         ),
-        (
-            "bad_lambda_arn.yaml",
-            "BadBot.TestBotAliasSettings.BotAliasLocaleSettings[0].BotAliasLocaleSetting."
-            "CodeHookSpecification.LambdaCodeHook.LambdaArn",
-        ),
-        (
-            "bad_missing_function.yaml",
-            "BadBot.TestBotAliasSettings.BotAliasLocaleSettings[0].BotAliasLocaleSetting."
-            "CodeHookSpecification.LambdaCodeHook.LambdaArn",
-        ),
-        ("bad_no_locales.yaml", "BadBot.BotLocales"),
     ],
 )
 def test_bad_templates_name_resource_and_property(name, where):
@@ -147,6 +162,17 @@ def test_bad_templates_name_resource_and_property(name, where):
     assert message.startswith(where + ": "), message
     assert "\n" not in message
     assert info.value.resource == "BadBot"
+
+
+def test_a_hook_deployed_elsewhere_loads_with_a_warning_and_no_hook():
+    catalog = load_bots(TEMPLATES / "bad_lambda_arn.yaml")
+    assert catalog.bots[0].aliases[0].code_hooks["en_US"] is None
+    assert any("cannot run it" in w for w in catalog.warnings)
+
+
+def test_a_bot_without_locales_loads_with_a_warning():
+    catalog = load_bots(TEMPLATES / "bad_no_locales.yaml")
+    assert any("has no locales" in w for w in catalog.warnings)
 
 
 def test_template_without_a_bot_is_refused():

@@ -133,4 +133,6 @@ def test_confirmation_slot_type(text: str, expected: str) -> None:
 
 
 def test_confirmation_slot_type_without_answer() -> None:
-    assert extract_value("AMAZON.Confirmation", "글쎄요", "ko_KR", today=date(2026, 11, 24)) is None
+    assert extract_value("AMAZON.Confirmation", "음", "ko_KR", today=date(2026, 11, 24)) is None
+    found = extract_value("AMAZON.Confirmation", "글쎄요", "ko_KR", today=date(2026, 11, 24))
+    assert found is not None and found.interpreted_value == "Maybe"  # the guide's fourth values
