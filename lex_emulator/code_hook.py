@@ -28,6 +28,7 @@ from lex_emulator.errors import DependencyFailedException
 __all__ = [
     "LEX_HOOK_TIMEOUT_SECONDS",
     "CodeHookRunner",
+    "CodeHookTimeout",
     "LambdaContext",
     "build_event",
     "validate_response",
@@ -46,6 +47,10 @@ INTENT_STATES = (
 CONFIRMATION_STATES = ("Confirmed", "Denied", "None")
 CONTENT_TYPES = ("CustomPayload", "ImageResponseCard", "PlainText", "SSML")
 _INVALID = "Invalid Lambda Response: Received invalid response from Lambda: "
+
+
+class CodeHookTimeout(DependencyFailedException):
+    """The hook did not answer within its timeout (a stage's Timeout outcome may handle it)."""
 
 
 class LambdaContext:
@@ -312,7 +317,7 @@ class CodeHookRunner:
         )
         worker.start()
         if not done.wait(self.timeout_seconds):
-            raise DependencyFailedException(
+            raise CodeHookTimeout(
                 f"Lambda function {self.spec.logical_id} timed out after "
                 f"{self.timeout_seconds:g} seconds"
             )

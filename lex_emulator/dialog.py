@@ -44,7 +44,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from lex_emulator import contexts, multi_values, slot_defaults
+from lex_emulator import contexts, slot_defaults
 from lex_emulator.bot_model import (
     AliasDef,
     BotCatalog,
@@ -414,7 +414,7 @@ class DialogEngine(DialogFlow):
         value = self._filler.extract(slot_type, turn.text, turn.locale.locale_id, turn.today)
         if value is not None:
             turn.interpretations = self._interpretations(turn, active=intent.name)
-            slot = self._captured_value(turn, intent, slot_name, value, text=turn.text)
+            slot = self._captured_value(turn, intent, slot_name, value)
             self._intent_slots(session)[slot_name] = slot
             session.failed_attempts = 0
             session.dialog_action = None
@@ -527,27 +527,23 @@ class DialogEngine(DialogFlow):
         }
 
     def _captured_value(
-        self,
-        turn: Turn,
-        intent: IntentDef,
-        name: str,
-        value: dict[str, Any],
-        *,
-        text: str | None = None,
+        self, turn: Turn, intent: IntentDef, name: str, value: dict[str, Any]
     ) -> dict[str, Any]:
-        """The Lex slot for a value read from the user: a ``List`` for a multi-value slot."""
-        if not intent.flow.slot(name).multiple_values:
-            return {"shape": "Scalar", "value": value}
+        """The Lex slot for a value read from the user.
+
+        "A multi-value slot always returns a list of values. When the utterance contains only one
+        value, the list of values returned contains only one response." (multi-valued-slots.html)
+        """
+        slot = _slot(value)
+        assert slot is not None
         slot_def = intent.slot(name)
-        slot_type: Any = self._types_for(turn, intent).get(
-            name, slot_def.slot_type if slot_def else ""
-        )
-        source = text if text is not None else str(value.get("originalValue") or "")
-        return multi_values.list_slot(
-            source,
-            value,
-            lambda part: self._filler.extract(slot_type, part, turn.locale.locale_id, turn.today),
-        )
+        if slot_def is not None and slot_def.multiple_values and slot["shape"] == "Scalar":
+            return {
+                "shape": "List",
+                "value": dict(value),
+                "values": [{"shape": "Scalar", "value": dict(value)}],
+            }
+        return slot
 
     # ------------------------------------------------------------------------------ code hooks
 

@@ -11,7 +11,9 @@ and say that branch's response; then run the branch's or the stage's next step, 
 
 Choices where the guide is silent are marked *:
 
-* *A stage whose next step is ``EvaluateConditional`` evaluates that stage's own conditional.*
+* A stage whose next step is ``EvaluateConditional`` evaluates that stage's own conditional
+  ("These branches are executed when the nextStep attribute is set to EvalutateConditional",
+  API_IntentClosingSetting); *with no next step, an active conditional is evaluated too.*
 * *``EndConversation`` closes the dialog (``dialogAction`` ``Close``); an intent not yet settled is
   ``Fulfilled``, one that failed stays ``Failed``.* ``ElicitIntent`` waits for a new intent.
 * Retries: "The fallback intent is invoked when: An intent doesn't recognize the user input as a
@@ -23,10 +25,16 @@ Choices where the guide is silent are marked *:
   Lambda, and the stage's ``CodeHook`` is absent or has ``IsActive`` and
   ``EnableCodeHookInvocation`` ("To invoke Lambda function across all dialog code hooks in your
   intent, you must select Use a Lambda function for initializing and validation",
-  paths-code-hook.html). "Success – Sent when the Lambda function completes successfully",
-  "Failure – ... a problem running the Lambda function, or the Lambda function returns an
-  intent.state value of Failed", "Timeout – ... doesn't complete in its configured timeout"; *with
-  no failure/timeout outcome configured, a hook error is Lex's DependencyFailedException.*
+  paths-code-hook.html). "Success – Sent when the Lambda function completed successfully.",
+  "Failure – Sent if there was a problem with running the Lambda function, or the Lambda function
+  returned an intent.state value of Failed.", "Timeout – Sent if the Lambda function did not
+  complete in its configured timeout period."; *with no failure/timeout outcome configured, a
+  hook error is the runtime's DependencyFailedException, as before the new flows.*
+* The confirmation ``CodeHook`` "is triggered based on these invocation settings when the
+  confirmation next step or declination next step or failure next step is InvokeDialogCodeHook"
+  (API_IntentConfirmationSetting): with a ``CodeHook`` configured it runs only through such a
+  next step; *without one (a bot that only enables ``DialogCodeHook``) the hook runs after the
+  answer, as the emulator did before the new flows.*
 """
 
 from __future__ import annotations
@@ -36,6 +44,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from lex_emulator.code_hook import CodeHookTimeout as HookTimeout
 from lex_emulator.conditions import ConditionContext
 from lex_emulator.errors import DependencyFailedException
 from lex_emulator.flow_model import Conditional, DialogStep, HookSetting, Outcome, SlotOverride
@@ -59,10 +68,6 @@ class Stage:
     conditional: Conditional | None = None
     hook: HookSetting | None = None
     hook_default: Callable[[], None] | None = None
-
-
-class HookTimeout(DependencyFailedException):
-    """A code hook that did not answer within its timeout."""
 
 
 class DialogFlow:
@@ -107,12 +112,17 @@ class DialogFlow:
     # ------------------------------------------------------------------------------ stages
 
     def _follow(self, turn: Turn, intent: IntentDef, outcome: Outcome, stage: Stage) -> None:
-        """Say ``outcome``'s response, then its conditional or next step (or the default)."""
+        """Say ``outcome``'s response, then its next step, else its conditional, else the default.
+
+        "These branches are executed when the nextStep attribute is set to EvalutateConditional"
+        (API_IntentClosingSetting); *a stage with an active conditional and no next step evaluates
+        it (the console sets that next step when conditions are added).*
+        """
         turn.say(outcome.response)
-        if outcome.conditional is not None:
-            self._evaluate(turn, intent, outcome.conditional, stage)
-        elif outcome.next_step is not None:
+        if outcome.next_step is not None:
             self._step(turn, intent, outcome.next_step, stage)
+        elif outcome.conditional is not None:
+            self._evaluate(turn, intent, outcome.conditional, stage)
         else:
             stage.default()
 
@@ -408,14 +418,13 @@ class DialogFlow:
                 self._declined(turn, current)
             else:
                 flow = current.flow.confirmation
+                after = lambda: self._fulfil(turn, self._current(turn, current))  # noqa: E731
                 stage = Stage(
-                    "Confirmation",
-                    lambda: self._fulfil(turn, self._current(turn, current)),
-                    flow.confirmed.conditional,
+                    "Confirmation", after, flow.confirmed.conditional, flow.code_hook, after
                 )
                 self._follow(turn, current, flow.confirmed, stage)
 
-        if self._hook_enabled(turn, intent, confirmation.code_hook):
+        if confirmation.code_hook is None and self._hook_enabled(turn, intent, None):
             stage = Stage("ConfirmationHook", decide, None, confirmation.code_hook, decide)
             self._stage_hook(turn, intent, stage)
         else:
@@ -425,7 +434,8 @@ class DialogFlow:
         flow = intent.flow.confirmation
         assert turn.session.intent is not None
         turn.say(intent.declination_responses)
-        stage = Stage("Declination", self._end_failed(turn), flow.declined.conditional)
+        end = self._end_failed(turn)
+        stage = Stage("Declination", end, flow.declined.conditional, flow.code_hook, end)
         self._follow(turn, intent, flow.declined, stage)
 
     def _closing(self, turn: Turn, intent: IntentDef, *, quiet: bool = False) -> None:

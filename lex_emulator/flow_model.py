@@ -10,8 +10,8 @@ Load-time rules the developer guide states:
 
 * "You can only use context in the English (US) (en-US) locale."
   (https://docs.aws.amazon.com/lexv2/latest/dg/context-mgmt-active-context.html)
-* "Multiple value slots are only supported in the English (US) language." and "You can only mark
-  slots with custom slot types as multi-value slots."
+* "You can only mark slots with custom slot types as multi-value slots." (the en-US-only rule for
+  them is checked in ``bot_model``)
   (https://docs.aws.amazon.com/lexv2/latest/dg/multi-valued-slots.html)
 """
 
@@ -149,7 +149,6 @@ class SlotFlow:
     failure: Outcome = Outcome()
     code_hook: HookSetting | None = None
     elicitation_hook: ElicitationHook | None = None
-    multiple_values: bool = False
 
 
 @dataclass(frozen=True)
@@ -395,11 +394,6 @@ class _Reader:
         )
         if allow_multiple:
             type_name = str(raw.get("SlotTypeName") or "")
-            if self.locale_id not in CONTEXT_LOCALES:
-                raise ctx.fail(
-                    f"{prop}.MultipleValuesSetting.AllowMultipleValues",
-                    "multiple value slots are only supported in the English (US) language",
-                )
             if type_name not in custom_types:
                 raise ctx.fail(
                     f"{prop}.MultipleValuesSetting.AllowMultipleValues",
@@ -413,7 +407,6 @@ class _Reader:
             elicitation_hook=self.elicitation_hook(
                 capture.get("ElicitationCodeHook"), f"{c_where}.ElicitationCodeHook"
             ),
-            multiple_values=allow_multiple,
         )
 
 

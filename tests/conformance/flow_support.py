@@ -76,7 +76,9 @@ def step(action: str | None = None, **extra: Any) -> dict[str, Any]:
             intent["Slots"] = [
                 {
                     "SlotName": k,
-                    "SlotValueOverride": {"Shape": "Scalar", "Value": {"InterpretedValue": v}},
+                    "SlotValueOverride": {"Shape": "Scalar", "Value": {"InterpretedValue": v}}
+                    if v
+                    else {"Shape": "Scalar"},  # no Value: the slot is cleared
                 }
                 for k, v in extra["set_slots"].items()
             ]

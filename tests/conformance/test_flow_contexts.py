@@ -311,7 +311,7 @@ CASES: list[Any] = [
         intents=[{**pizza(), "SampleUtterances": [{"Utterance": "피자 주문"}]}],
         slot_types=[TOPPINGS],
         turns=[],
-        load_error="multiple value slots are only supported in the English (US) language",
+        load_error="multi-value slots are only available in the en-US locale",
     ),
     FlowCase(
         id="multi-value-built-in-type-refused",

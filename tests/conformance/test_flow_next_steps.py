@@ -523,11 +523,13 @@ CASES: list[Any] = [
         id="flow-closing-conditional",
         doc=CLOSING,
         sentence="conditional – A list of conditional branches associated with the intent's closing "
-        "response.",
+        "response. These branches are executed when the nextStep attribute is set to "
+        "EvalutateConditional.",
         intents=[
             booking(
                 IntentClosingSetting={
                     "ClosingResponse": response("Booked."),
+                    "NextStep": step("EvaluateConditional"),
                     "Conditional": conditional(
                         [
                             (

@@ -208,7 +208,7 @@ CASES: list[Any] = [
         id="retry-slot-failure-response-only",
         doc=CAPTURE,
         sentence="failureResponse – Specifies a list of message groups that Amazon Lex uses to "
-        "respond the user input when the slot fails to be captured.",
+        "respond the user input.",
         intents=[flowers(capture={"FailureResponse": response("Sorry, giving up.")})],
         turns=[
             Say(EN),
@@ -235,8 +235,9 @@ CASES: list[Any] = [
     FlowCase(
         id="retry-confirmation-failure-response",
         doc=CONFIRM,
-        sentence="failureResponse – Specifies a list of message groups that Amazon Lex uses to "
-        "respond the user input when the intent confirmation fails.",
+        sentence=CONFIRM_TRIES,
+        note="The confirmation's FailureResponse/FailureNextStep, when set, replace the "
+        "FallbackIntent (the API lists them; the guide does not state the precedence).",
         intents=[
             flowers(
                 IntentConfirmationSetting=confirm(
@@ -280,8 +281,8 @@ CASES: list[Any] = [
     FlowCase(
         id="retry-ko-failure-response",
         doc=CAPTURE,
-        sentence="failureResponse – Specifies a list of message groups that Amazon Lex uses to "
-        "respond the user input when the slot fails to be captured.",
+        sentence="failureNextStep – Specifies the next step that the bot runs when the slot value "
+        "code is not recognized.",
         locale="ko_KR",
         intents=[
             flowers(
