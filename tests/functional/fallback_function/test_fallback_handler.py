@@ -3,6 +3,7 @@ a fake OpenAI-compatible server through the real ``openai`` SDK over loopback HT
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import socket
@@ -85,6 +86,10 @@ def test_answers_through_the_llm_in_the_locale_language(
     assert event["inputTranscript"] not in logs.getvalue()  # never log the user's words
     assert "LLM answered" in logs.getvalue()
     assert_no_key(answer, logs, capfd)
+    # The session id is a credential: the logs carry only the hash the chat API logs too.
+    digest = hashlib.sha256(event["sessionId"].encode()).hexdigest()[:16]
+    assert event["sessionId"] not in logs.getvalue() + capfd.readouterr().out
+    assert f'"session_hash":"{digest}"' in logs.getvalue().replace(" ", "")
 
 
 def test_reply_is_passed_through_verbatim(handler: Handler, llm: FakeOpenAI, load_event: Any):
@@ -215,11 +220,15 @@ def test_connection_refused(configure: Any, load_event: Any, logs: io.StringIO) 
 @pytest.mark.parametrize(
     ("name", "locale"), [("lexV2FallbackKo", "ko_KR"), ("lexV2FallbackEn", "en_US")]
 )
-def test_not_configured(configure: Any, load_event: Any, name: str, locale: str) -> None:
+def test_not_configured(
+    configure: Any, load_event: Any, logs: io.StringIO, name: str, locale: str
+) -> None:
     handler = configure()  # the template's env: no key, empty secret ARN offline, no base URL
     answer = invoke(handler, load_event(name))
     assert texts(answer) == [notice_text(Notice.NOT_CONFIGURED, locale)]
-    assert "OPENAI_API_KEY" in texts(answer)[0]
+    assert "OPENAI" not in texts(answer)[0]  # the public learns nothing about the setup
+    logged = json.loads(next(line for line in logs.getvalue().splitlines() if "LLMNot" in line))
+    assert logged["level"] == "ERROR" and "OPENAI_API_KEY" in logged["fix"]
 
 
 def test_base_url_without_key_uses_a_dummy_key(configure: Any, llm: FakeOpenAI, load_event: Any):
@@ -250,3 +259,17 @@ def test_works_without_a_lambda_context(handler: Handler, llm: FakeOpenAI, load_
     answer = handler(load_event("lexV2FallbackEn"), None)
     assert_valid(answer)
     assert answer["sessionState"]["intent"]["state"] == "Fulfilled"
+
+
+def test_one_openai_client_and_pool_serve_every_warm_turn(
+    handler: Handler, llm: FakeOpenAI, load_event: Any
+) -> None:
+    """Issue 9: the client (and its connection pool) is built once per container, not per turn."""
+    import llm_fallback.llm as llm_module
+
+    llm_module.openai_client.cache_clear()
+    for _ in range(3):
+        invoke(handler, load_event("lexV2FallbackEn"))
+    info = llm_module.openai_client.cache_info()
+    assert (info.misses, info.hits) == (1, 2)
+    assert len(llm.requests) == 3
