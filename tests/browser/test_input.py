@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from playwright.sync_api import expect
 
@@ -122,6 +124,52 @@ def test_counter_and_send_button_state(chat: ChatPage) -> None:
 
     chat.input.fill("가" * 1024)
     expect(chat.send_button).to_be_enabled()
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        (unicodedata.normalize("NFD", "안녕하세요"), 5),  # 12 jamo in NFD, 5 syllables in NFC
+        ("e\u0301", 1),  # é, composed
+        ("\u200b\u2060\ufeff\u200e\u202e\u2066", 0),  # zero-width and bidi controls only
+        ("a\u202eb\u00adc", 3),  # a bidi override and a soft hyphen are dropped
+        ("👨\u200d👩\u200d👧", 8),  # a ZWJ sequence keeps its joiners
+        ("🏴\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f", 14),  # tag sequence
+        ("❤\ufe0f", 2),  # a variation selector (Mn) stays
+    ],
+    ids=["nfd-hangul", "nfd-latin", "invisible-only", "bidi", "zwj", "tags", "vs16"],
+)
+def test_the_counter_normalises_like_the_api(chat: ChatPage, text: str, count: int) -> None:
+    """NFC, then invisible format characters dropped except those emoji sequences need."""
+    chat.set_language("en")
+    chat.input.fill(text)
+    expect(chat.page.locator("#counter")).to_have_text(f"{count} / 1024")
+    if count:
+        expect(chat.send_button).to_be_enabled()
+    else:
+        expect(chat.send_button).to_be_disabled()
+        chat.input.press("Enter")
+        expect(chat.users).to_have_count(0)
+        assert chat.chat_bodies == []  # invisible text never costs a call
+
+
+def test_nfd_text_at_the_limit_is_sendable_and_the_api_agrees(chat: ChatPage) -> None:
+    """2,048 UTF-16 units as typed (NFD), 1,024 after NFC: the page sends it; the API takes it."""
+    chat.set_language("ko")
+    text = unicodedata.normalize("NFD", "가" * 1024)
+    assert len(text) == 2048
+    chat.input.fill(text)
+    expect(chat.page.locator("#counter")).to_have_text("1024 / 1024")
+    expect(chat.send_button).to_be_enabled()
+
+    chat.input.press("Enter")
+    expect(chat.bots).not_to_have_count(0)
+    chat.wait_idle()
+    expect(chat.errors).to_have_count(0)
+
+    chat.input.fill(unicodedata.normalize("NFD", "가" * 1025))
+    expect(chat.page.locator("#counter")).to_have_text("1025 / 1024")
+    expect(chat.send_button).to_be_disabled()
 
 
 def test_emoji_count_two_each_like_the_api(chat: ChatPage) -> None:
