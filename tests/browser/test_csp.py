@@ -62,7 +62,11 @@ def test_every_file_of_the_page_is_served_with_the_security_headers(
 def test_the_page_does_everything_under_its_csp_without_a_violation(
     csp_context: BrowserContext, stack: Any, llm: FakeOpenAI
 ) -> None:
-    chat = ChatPage(csp_context.new_page(), str(stack.url)).open()
+    page = csp_context.new_page()
+    with page.expect_response(str(stack.url)) as document:
+        chat = ChatPage(page, str(stack.url)).open()
+    csp = SECURITY_HEADERS["Content-Security-Policy"]
+    assert document.value.headers.get("content-security-policy") == csp  # not vacuous
     chat.set_language("ko")
     assert chat.ask("안녕") == "이름이 무엇인가요?"
     assert chat.ask("홍길동") == "반갑습니다, 홍길동님."
@@ -101,12 +105,20 @@ def test_the_csp_is_enforced(csp_context: BrowserContext, stack: Any) -> None:
 
 
 def test_the_page_cannot_be_framed(context: BrowserContext, stack: Any) -> None:
+    """Even by a page of its own origin (served here by Playwright, without our headers)."""
     page = context.new_page()
-    page.goto("about:blank")
-    page.set_content(f'<iframe id="f" src="{stack.url}"></iframe>')
-    frame_element = page.locator("#f")
-    expect(frame_element).to_be_attached()
-    page.wait_for_timeout(500)  # the frame's navigation is refused, not slow
-    frame = frame_element.element_handle().content_frame()
+    framer = f"{stack.url}framer.html"
+    page.route(
+        framer,
+        lambda route: route.fulfill(
+            status=200,
+            content_type="text/html",
+            body=f'<iframe id="f" src="{stack.url}" onload="window.__frameLoaded = true"></iframe>',
+        ),
+    )
+    page.goto(framer)
+    page.wait_for_function("window.__frameLoaded === true")  # loaded, or refused
+    frame = page.locator("#f").element_handle().content_frame()
     assert frame is not None
     assert frame.locator("#messages").count() == 0
+    assert frame.url.startswith("chrome-error:"), frame.url
