@@ -74,10 +74,14 @@ def function_spec(logical_id: str, overrides: Mapping[str, str] | None = None) -
     return resolve_function(template, logical_id, REPO, env_overrides)
 
 
-def with_session_id(event: dict[str, Any], session_id: str) -> dict[str, Any]:
-    """A copy of the API Gateway /chat event whose JSON body carries ``session_id``."""
+def with_session_id(event: dict[str, Any], session_id: str | None) -> dict[str, Any]:
+    """A copy of the API Gateway /chat event whose JSON body carries ``session_id`` (None: no
+    ``sessionId``, so the chat API issues a new one)."""
     body = json.loads(event["body"])
-    body["sessionId"] = session_id
+    if session_id is None:
+        body.pop("sessionId", None)
+    else:
+        body["sessionId"] = session_id
     out = dict(event)
     out["body"] = json.dumps(body, ensure_ascii=False)
     return out

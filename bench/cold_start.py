@@ -5,8 +5,9 @@ What one measured run is: a new ``python`` process that imports the handler ``te
 with ``lex_emulator.cfn_template``; code folder first on ``sys.path`` and as the working directory,
 like ``/var/task``) with the template's environment plus overrides, and serves one invocation:
 
-* chat API: ``app(event, context)`` with ``events/apiGatewayChatPost.json`` (a fresh ``sessionId``
-  per run, so every run is the same first turn) and ``LEX_ENDPOINT_URL`` at the Lex emulator
+* chat API: ``app(event, context)`` with ``events/apiGatewayChatPost.json`` without its
+  ``sessionId`` (the API issues a new one per run, so every run is the same first turn) and
+  ``LEX_ENDPOINT_URL`` at the Lex emulator
   (``python -m lex_emulator``, started once, outside the measured processes). The answer must be
   HTTP 200 with the emulator's slot prompt.
 * fallback: ``lambda_handler(event, context)`` with ``events/lexV2FallbackKo.json``; the API key is
@@ -265,6 +266,7 @@ def main(argv: list[str] | None = None) -> int:
                 "LEX_BOT_ID": LOCAL_BOT_ID,
                 "LEX_BOT_ALIAS_ID": LOCAL_ALIAS_ID,
                 "LEX_ENDPOINT_URL": lex.url,
+                "SESSION_KEY": "bench-session-key-" + uuid.uuid4().hex,
             },
         )
         fallback_spec = function_spec(
@@ -282,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
         chat_event_path = tmp / "chat_event.json"
 
         def fresh_chat_event() -> None:
-            event = with_session_id(chat_event, f"bench-{uuid.uuid4().hex}")
+            event = with_session_id(chat_event, None)  # a new session, issued by the API
             chat_event_path.write_text(json.dumps(event, ensure_ascii=False), encoding="utf-8")
 
         fallback_event_path = tmp / "fallback_event.json"

@@ -21,7 +21,6 @@ import json
 import sys
 import threading
 import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,7 +97,7 @@ def _worker(
                     return
                 budget[0] -= 1
             payload = json.dumps(
-                {"text": text, "sessionId": f"bench-{uuid.uuid4().hex}", "localeId": "ko_KR"},
+                {"text": text, "localeId": "ko_KR"},  # a new session: the API issues its id
                 ensure_ascii=False,
             ).encode()
             began = time.perf_counter()

@@ -68,6 +68,7 @@ from _bench_support import (
 from lex_emulator.cfn_template import FunctionSpec, import_handler
 from tests.fakes.fake_lex import FakeLex
 from tests.fakes.fake_openai import FakeOpenAI
+from tests.support.session_ids import TEST_SESSION_KEY
 
 TARGET_MS = 2.0
 CLOCK_NAMES = {"wall": "wall (perf_counter)", "cpu": "thread CPU"}
@@ -133,6 +134,7 @@ def bench_chat(iterations: int, warmup: int) -> dict[str, tuple[list[float], lis
                 "LEX_BOT_ID": LOCAL_BOT_ID,
                 "LEX_BOT_ALIAS_ID": LOCAL_ALIAS_ID,
                 "LEX_ENDPOINT_URL": lex.endpoint_url,
+                "SESSION_KEY": TEST_SESSION_KEY,  # the event's sessionId is signed with it
             },
         )
         apply_env(spec)

@@ -15,6 +15,7 @@ rules are easy to test. The rules:
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,7 +153,9 @@ def chat_api_environment(
     env_vars: Mapping[str, Mapping[str, str]],
     lex_endpoint_url: str,
 ) -> dict[str, str]:
-    """Template env, then env.json, then the values that point the Chalice app at the emulator."""
+    """Template env, then env.json, then the values that point the Chalice app at the emulator,
+    and a session-id key generated for this run unless env.json sets ``SESSION_KEY`` (ids from an
+    earlier run are then refused with 400 ``invalid_session_id``; the page starts afresh)."""
     env = dict(resolve_function(template, CHAT_API_FUNCTION, template_dir, env_vars).environment)
     env.update(
         {
@@ -161,6 +164,8 @@ def chat_api_environment(
             "LEX_BOT_ALIAS_ID": BOT_ALIAS_ID,
         }
     )
+    if not env.get("SESSION_KEY", "").strip():
+        env["SESSION_KEY"] = secrets.token_urlsafe(32)
     return env
 
 

@@ -2,7 +2,8 @@
 
 Thin on purpose: the work is in ``llm_fallback``. The handler never raises to Lex (an exception
 there becomes a DependencyFailedException for the user): anything unexpected is logged and
-answered with a friendly ``Close``. The event is never logged, since it holds the user's words.
+answered with a friendly ``Close``. The event is never logged, since it holds the user's words, and
+the session id only as a hash.
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ def _remaining_ms(context: Any) -> Any:
 
 def _answer(event: dict[str, Any], context: Any) -> dict[str, Any]:
     lex_event = LexEvent(event)
-    logger.append_keys(session_id=lex_event.session_id or None, locale=lex_event.locale_id or None)
+    logger.append_keys(
+        session_hash=lex_event.session_hash or None, locale=lex_event.locale_id or None
+    )
     service = FallbackService(Settings.from_env(os.environ), logger=logger)
     return service.handle(lex_event, _remaining_ms(context))
 

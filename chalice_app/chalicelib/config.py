@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from chalicelib.errors import ConfigurationError
 
@@ -36,6 +36,9 @@ class Settings:
     region: str | None = None
     connect_timeout_seconds: float = 2.0
     read_timeout_seconds: float = 26.0
+    #: The session-id key itself (local runs); wins over the secret. Kept out of ``repr``.
+    session_key: str = field(default="", repr=False)
+    session_key_secret_arn: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -68,6 +71,8 @@ class Settings:
             region=region,
             connect_timeout_seconds=_seconds(env, "LEX_CONNECT_TIMEOUT_SECONDS", 2.0),
             read_timeout_seconds=_seconds(env, "LEX_READ_TIMEOUT_SECONDS", 26.0),
+            session_key=env.get("SESSION_KEY", "").strip(),
+            session_key_secret_arn=env.get("SESSION_KEY_SECRET_ARN", "").strip(),
         )
 
 

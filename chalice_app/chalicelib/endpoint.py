@@ -31,9 +31,10 @@ from chalicelib.errors import (
 )
 from chalicelib.lex_client import get_lex_runtime
 from chalicelib.logs import get_logger
+from chalicelib.session_ids import SessionIds, session_hash
+from chalicelib.session_key import default_session_ids
 from chalicelib.validation import (
     check_content_type,
-    new_session_id,
     parse_chat_request,
     read_body,
 )
@@ -54,9 +55,12 @@ def handle_chat(
     *,
     env: Mapping[str, str] | None = None,
     lex_factory: Callable[[Settings], LexRuntime] = get_lex_runtime,
-    make_session_id: Callable[[], str] = new_session_id,
+    sessions_factory: Callable[[Settings], SessionIds] = default_session_ids,
 ) -> Response:
-    """POST /chat: check the request, run one Lex turn, answer JSON (errors included)."""
+    """POST /chat: check the request, run one Lex turn, answer JSON (errors included).
+
+    Logs carry ``sessionHash``, never the session id (a credential) nor the user's text.
+    """
     if request is None:  # Chalice passes None only for events without a resource path
         return error_response(NotFoundError())
     started = time.perf_counter()
@@ -66,9 +70,9 @@ def handle_chat(
         raw = read_body(event.get("body"), is_base64=bool(event.get("isBase64Encoded")))
         check_content_type(request.headers.get("content-type"))
         settings = Settings.from_env(os.environ if env is None else env)
-        chat_request = parse_chat_request(raw, settings, make_session_id=make_session_id)
+        chat_request = parse_chat_request(raw, settings, sessions=sessions_factory(settings))
         fields.update(
-            sessionId=chat_request.session_id,
+            sessionHash=session_hash(chat_request.session_id),
             sessionIdGenerated=chat_request.session_id_generated,
             localeId=chat_request.locale_id,
             textLength=len(chat_request.text),

@@ -11,13 +11,14 @@ Exception tree::
     │   ├── InvalidRequestError          400 invalid_request         JSON is not an object / a field
     │   │   │                                                        is not a string
     │   │   ├── InvalidTextError         400 invalid_text            text missing, empty or too long
-    │   │   ├── InvalidSessionIdError    400 invalid_session_id      not 2-100 of [0-9a-zA-Z._:-]
+    │   │   ├── InvalidSessionIdError    400 invalid_session_id      not an id this server issued
     │   │   └── UnsupportedLocaleError   400 unsupported_locale      not one of the bot's locales
     │   ├── UnsupportedMediaTypeError    415 unsupported_media_type  not application/json
     │   ├── PayloadTooLargeError         413 payload_too_large       body over 16 KB
     │   ├── NotFoundError                404 not_found               no such route
     │   └── MethodNotAllowedError        405 method_not_allowed      route exists, method does not
     ├── ConfigurationError               503 not_configured          env vars missing or malformed
+    ├── SessionKeyUnavailableError       503 service_unavailable     session key secret unreadable
     ├── LexError                         Lex answered with an error or could not be reached
     │   ├── LexThrottledError            429 lex_throttled           + Retry-After header
     │   ├── LexRejectedError             400 lex_rejected_request    ValidationException
@@ -59,6 +60,7 @@ __all__ = [
     "NotFoundError",
     "PayloadTooLargeError",
     "RequestError",
+    "SessionKeyUnavailableError",
     "UnsupportedLocaleError",
     "UnsupportedMediaTypeError",
 ]
@@ -111,7 +113,10 @@ class InvalidTextError(InvalidRequestError):
 
 class InvalidSessionIdError(InvalidRequestError):
     code = "invalid_session_id"
-    default_message = "The sessionId must be 2 to 100 letters, digits, '.', '_', ':' or '-'."
+    default_message = (
+        "This conversation is no longer valid. Start a new conversation: send the message "
+        "without sessionId."
+    )
 
 
 class UnsupportedLocaleError(InvalidRequestError):
@@ -147,6 +152,12 @@ class ConfigurationError(ChatApiError):
     status = 503
     code = "not_configured"
     default_message = "The chat service is not set up yet. Please try again later."
+
+
+class SessionKeyUnavailableError(ChatApiError):
+    status = 503
+    code = "service_unavailable"
+    default_message = "The chat service is unavailable right now. Please try again shortly."
 
 
 class LexError(ChatApiError):

@@ -9,10 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import re
 import unicodedata
-import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,24 +17,22 @@ from chalicelib.config import MAX_BODY_BYTES, MAX_TEXT_LENGTH, Settings
 from chalicelib.errors import (
     InvalidJsonError,
     InvalidRequestError,
-    InvalidSessionIdError,
     InvalidTextError,
     PayloadTooLargeError,
     UnsupportedLocaleError,
     UnsupportedMediaTypeError,
 )
+from chalicelib.session_ids import SessionIds
 
 __all__ = [
     "ChatRequest",
     "check_content_type",
     "clean_text",
-    "new_session_id",
     "parse_chat_request",
     "read_body",
     "text_length",
 ]
 
-SESSION_ID_PATTERN = re.compile(r"[0-9a-zA-Z._:-]{2,100}")
 _KEPT_CONTROLS = frozenset("\n\t")
 # Base64 grows a body by 4/3; anything longer than this cannot decode to <= MAX_BODY_BYTES.
 _MAX_BASE64_CHARS = (MAX_BODY_BYTES + 2) // 3 * 4
@@ -45,17 +40,13 @@ _MAX_BASE64_CHARS = (MAX_BODY_BYTES + 2) // 3 * 4
 
 @dataclass(frozen=True)
 class ChatRequest:
-    """A request that passed every check: ``text`` is clean, ids are valid."""
+    """A request that passed every check: ``text`` is clean, the session id is one we issued
+    (``session_id_generated``: issued for this very request)."""
 
     text: str
     session_id: str
     locale_id: str
     session_id_generated: bool = False
-
-
-def new_session_id() -> str:
-    """A random Lex-compatible session id (32 hex digits)."""
-    return uuid.uuid4().hex
 
 
 def read_body(body: str | bytes | None, *, is_base64: bool = False) -> bytes:
@@ -110,9 +101,10 @@ def parse_chat_request(
     raw: bytes,
     settings: Settings,
     *,
-    make_session_id: Callable[[], str] = new_session_id,
+    sessions: SessionIds,
 ) -> ChatRequest:
-    """Parse and check a JSON body. ``make_session_id`` is used when the body has none."""
+    """Parse and check a JSON body. ``sessions`` issues an id when the body has none, and
+    verifies the one it has (``InvalidSessionIdError`` unless this server issued it)."""
     data = _parse_json_object(raw)
     text = _optional_string(data, "text")
     if text is None:
@@ -126,10 +118,7 @@ def parse_chat_request(
 
     session_id = _optional_string(data, "sessionId")
     generated = session_id is None
-    if session_id is None:
-        session_id = make_session_id()
-    elif not SESSION_ID_PATTERN.fullmatch(session_id):
-        raise InvalidSessionIdError(detail=f"sessionId of {len(session_id)} characters rejected")
+    session_id = sessions.issue() if session_id is None else sessions.verify(session_id)
 
     locale_id = _optional_string(data, "localeId")
     if locale_id is None:

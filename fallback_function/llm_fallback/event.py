@@ -8,6 +8,7 @@ are ignored, as Lex asks of its consumers. The wrapper never mutates the event.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -86,6 +87,15 @@ class LexEvent:
     @property
     def session_id(self) -> str:
         return _str(self._raw.get("sessionId"))
+
+    @property
+    def session_hash(self) -> str:
+        """What logs carry instead of the session id (a credential): 16 hex digits of its SHA-256,
+        the same hash the chat API logs (docs/contracts.md); empty when there is no id."""
+        if not self.session_id:
+            return ""
+        data = self.session_id.encode("utf-8", "surrogatepass")
+        return hashlib.sha256(data).hexdigest()[:16]
 
     @property
     def request_attributes(self) -> dict[str, str]:

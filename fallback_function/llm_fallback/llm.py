@@ -1,9 +1,11 @@
 """The chat model call: the only module that imports ``openai``.
 
-``OpenAIChat.complete`` runs one chat completion inside a time budget. Each attempt gets the rest
-of the budget as its timeout, and a retry (429, 5xx, connection errors only) starts only when the
-backoff plus a minimal attempt still fit. ``openai``/``httpx2`` errors are translated here, once,
-into the tree in ``llm_fallback.errors``.
+``OpenAIChat.complete`` runs one chat completion inside a time budget: one wall-clock deadline for
+the whole call, retries included. Each attempt gets the rest of the budget as its timeout, a retry
+(429, 5xx, connection errors only) starts only when the backoff plus a minimal attempt still fit,
+and every socket operation is bounded by the deadline (``http_deadline``), so a server that drips
+its answer or its headers cannot stretch the call past it. ``openai``/``httpx2`` errors are
+translated here, once, into the tree in ``llm_fallback.errors``.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from llm_fallback.errors import (
     LLMTimeout,
     LLMUnavailable,
 )
+from llm_fallback.http_deadline import DeadlineTransport, deadline
 
 __all__ = [
     "MIN_ATTEMPT_SECONDS",
@@ -65,9 +68,19 @@ class LLMClient(Protocol):
 def openai_client(api_key: str, base_url: str) -> openai.OpenAI:
     """One SDK client (and connection pool) per key and base URL, kept for the container's life.
 
-    Retries are ours (``max_retries=0``) so they stay inside the budget.
+    Retries are ours (``max_retries=0``) so they stay inside the budget; the transport enforces
+    the deadline ``OpenAIChat.complete`` sets (the SDK's own defaults otherwise).
     """
-    return openai.OpenAI(api_key=api_key, base_url=base_url or None, max_retries=0, timeout=20.0)
+    http_client = openai.DefaultHttpxClient(
+        transport=DeadlineTransport(limits=openai.DEFAULT_CONNECTION_LIMITS)
+    )
+    return openai.OpenAI(
+        api_key=api_key,
+        base_url=base_url or None,
+        max_retries=0,
+        timeout=20.0,
+        http_client=http_client,
+    )
 
 
 def _retry_after(exc: openai.APIStatusError) -> float | None:
@@ -168,11 +181,15 @@ class OpenAIChat:
         self._sleep = sleep
 
     def complete(self, messages: Sequence[ChatMessage], *, budget_seconds: float) -> Completion:
-        deadline = self._clock() + budget_seconds
+        ends_at = self._clock() + budget_seconds
+        with deadline(lambda: ends_at - self._clock()):
+            return self._complete_by(messages, ends_at)
+
+    def _complete_by(self, messages: Sequence[ChatMessage], ends_at: float) -> Completion:
         attempt = 0
         while True:
             attempt += 1
-            remaining = deadline - self._clock()
+            remaining = ends_at - self._clock()
             if remaining < MIN_ATTEMPT_SECONDS:
                 raise LLMTimeout("no time left in the budget for an LLM call")
             try:
@@ -183,7 +200,7 @@ class OpenAIChat:
                 wait = min(BACKOFF_SECONDS * 2 ** (attempt - 1), MAX_BACKOFF_SECONDS)
                 if isinstance(error, LLMRateLimited) and error.retry_after is not None:
                     wait = max(wait, error.retry_after)
-                if deadline - self._clock() - wait < MIN_ATTEMPT_SECONDS:
+                if ends_at - self._clock() - wait < MIN_ATTEMPT_SECONDS:
                     raise  # a retry could not finish in time: report the real cause
                 self._sleep(wait)
 

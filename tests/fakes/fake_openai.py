@@ -9,7 +9,15 @@ runs, in process (``set_behavior``) or from another process (``POST /_fake/behav
                 see what was sent;
 * ``status``  - an OpenAI-style error body with the given HTTP status (429, 500, 401, ...);
 * ``garbage`` - HTTP 200 with a body that is not a chat completion (not even JSON);
-* ``slow``    - the ``ok`` answer, sent after ``delay`` seconds.
+* ``slow``    - the ``ok`` answer, sent after ``delay`` seconds;
+* ``drip``    - status line and headers at once, then the ``ok`` body one byte every ``interval``
+                seconds (0.5 by default): every single read succeeds, the whole answer never comes
+                in time (a per-read timeout never fires);
+* ``slow_headers`` - the status line, then one extra header line every ``interval`` seconds
+                (``header_lines`` of them, 400 by default), then the ``ok`` answer.
+
+Drip modes stop at once when the client hangs up or the server stops; ``drip_started`` counts the
+answers they began (tests wait on it instead of sleeping).
 
 Usage::
 
@@ -39,7 +47,7 @@ from typing import Any
 
 __all__ = ["MODES", "Behavior", "FakeOpenAI", "main"]
 
-MODES = ("ok", "status", "garbage", "slow")
+MODES = ("ok", "status", "garbage", "slow", "drip", "slow_headers")
 MAX_BODY_BYTES = 10 * 1024 * 1024
 
 
@@ -51,6 +59,8 @@ class Behavior:
     status: int = 500
     delay: float = 0.0
     reply: str | None = None
+    interval: float = 0.5
+    header_lines: int = 400
 
     @classmethod
     def build(
@@ -60,6 +70,8 @@ class Behavior:
         status: int | None = None,
         delay: float | None = None,
         reply: str | None = None,
+        interval: float | None = None,
+        header_lines: int | None = None,
     ) -> Behavior:
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; expected one of {', '.join(MODES)}")
@@ -69,11 +81,17 @@ class Behavior:
             raise ValueError("delay must be >= 0")
         if reply is not None and not isinstance(reply, str):
             raise ValueError("reply must be a string or null")
+        if interval is not None and not (0 < float(interval) <= 60):
+            raise ValueError("interval must be in (0, 60] seconds")
+        if header_lines is not None and not (0 <= int(header_lines) <= 10_000):
+            raise ValueError("header_lines must be in [0, 10000]")
         return cls(
             mode=mode,
             status=int(status) if status is not None else 500,
             delay=float(delay) if delay is not None else (5.0 if mode == "slow" else 0.0),
             reply=reply,
+            interval=float(interval) if interval is not None else 0.5,
+            header_lines=int(header_lines) if header_lines is not None else 400,
         )
 
 
@@ -222,6 +240,8 @@ class _Handler(BaseHTTPRequestHandler):
                 status=body.get("status"),
                 delay=body.get("delay"),
                 reply=body.get("reply"),
+                interval=body.get("interval"),
+                header_lines=body.get("header_lines"),
             )
         except (TypeError, ValueError) as exc:
             self._error(400, str(exc))
@@ -234,6 +254,8 @@ class _Handler(BaseHTTPRequestHandler):
                 "status": behavior.status,
                 "delay": behavior.delay,
                 "reply": behavior.reply,
+                "interval": behavior.interval,
+                "header_lines": behavior.header_lines,
             },
         )
 
@@ -255,7 +277,44 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if behavior.mode == "slow" and fake.wait_or_stop(behavior.delay):
             return  # server shutting down
+        if behavior.mode in ("drip", "slow_headers"):
+            fake.count_drip()
+            self._drip(_completion(body, behavior.reply), behavior)
+            return
         self._send_json(200, _completion(body, behavior.reply))
+
+    def _drip(self, payload: dict[str, Any], behavior: Behavior) -> None:
+        """Send a real answer so slowly that only a whole-call deadline can stop the client."""
+        fake = self.server.fake
+        data = json.dumps(payload).encode("utf-8")
+        head = [
+            b"HTTP/1.1 200 OK",
+            b"Content-Type: application/json",
+            f"Content-Length: {len(data)}".encode(),
+        ]
+        try:
+            if behavior.mode == "slow_headers":
+                self.wfile.write(head[0] + b"\r\n")
+                self.wfile.flush()
+                for n in range(behavior.header_lines):
+                    if fake.wait_or_stop(behavior.interval):
+                        return
+                    self.wfile.write(f"X-Drip-{n}: {n}\r\n".encode())
+                    self.wfile.flush()
+                self.wfile.write(b"\r\n".join(head[1:]) + b"\r\n\r\n" + data)
+                self.wfile.flush()
+                return
+            self.wfile.write(b"\r\n".join(head) + b"\r\n\r\n")
+            self.wfile.flush()
+            for index in range(len(data)):
+                if fake.wait_or_stop(behavior.interval):
+                    return
+                self.wfile.write(data[index : index + 1])
+                self.wfile.flush()
+        except OSError:
+            pass  # the client hung up (its deadline): stop dripping
+        finally:
+            self.close_connection = True
 
 
 class _Server(ThreadingHTTPServer):
@@ -280,6 +339,7 @@ class FakeOpenAI:
         self._requests: list[dict[str, Any]] = []
         self._authorizations: list[str] = []
         self._behavior = Behavior()
+        self._drips = 0
         self._stopping = threading.Event()
         self._host = host
         self._server = _Server((host, port), self)
@@ -343,9 +403,18 @@ class FakeOpenAI:
         status: int | None = None,
         delay: float | None = None,
         reply: str | None = None,
+        interval: float | None = None,
+        header_lines: int | None = None,
     ) -> None:
         """Switch how chat completions are answered (see the module docstring)."""
-        self.behavior = Behavior.build(mode, status=status, delay=delay, reply=reply)
+        self.behavior = Behavior.build(
+            mode,
+            status=status,
+            delay=delay,
+            reply=reply,
+            interval=interval,
+            header_lines=header_lines,
+        )
 
     def record(self, body: dict[str, Any], authorization: str = "") -> None:
         with self._lock:
@@ -369,6 +438,16 @@ class FakeOpenAI:
             self._requests.clear()
             self._authorizations.clear()
 
+    def count_drip(self) -> None:
+        with self._lock:
+            self._drips += 1
+
+    @property
+    def drip_started(self) -> int:
+        """How many drip / slow-header answers have begun."""
+        with self._lock:
+            return self._drips
+
     def wait_or_stop(self, seconds: float) -> bool:
         """Sleep ``seconds``; True if the server is stopping meanwhile."""
         return self._stopping.wait(seconds)
@@ -382,10 +461,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--status", type=int, default=None)
     parser.add_argument("--delay", type=float, default=None)
     parser.add_argument("--reply", default=None)
+    parser.add_argument("--interval", type=float, default=None)
+    parser.add_argument("--header-lines", type=int, default=None)
     args = parser.parse_args(argv)
 
     fake = FakeOpenAI(host=args.host, port=args.port)
-    fake.set_behavior(args.mode, status=args.status, delay=args.delay, reply=args.reply)
+    fake.set_behavior(
+        args.mode,
+        status=args.status,
+        delay=args.delay,
+        reply=args.reply,
+        interval=args.interval,
+        header_lines=args.header_lines,
+    )
     done = threading.Event()
 
     def _stop(signum: int, frame: FrameType | None) -> None:

@@ -10,8 +10,10 @@ import pytest
 from chalice.test import Client
 
 from chalicelib.lex_client import reset_lex_client
+from chalicelib.session_key import clear_session_key_cache
 from lex_emulator.cfn_template import import_handler, load_template, resolve_function
 from tests.fakes.fake_lex import FakeLex
+from tests.support.session_ids import TEST_SESSION_KEY
 
 ROOT = Path(__file__).resolve().parents[3]
 TEMPLATE = ROOT / "template.yaml"
@@ -23,6 +25,7 @@ _AWS_CREDENTIAL_VARS = (
     "AWS_SESSION_TOKEN",
     "AWS_PROFILE",
     "AWS_DEFAULT_PROFILE",
+    "AWS_ENDPOINT_URL_SECRETS_MANAGER",
 )
 
 
@@ -44,11 +47,16 @@ def closed_port_url():
 
 @pytest.fixture
 def apply_template_env(monkeypatch, tmp_path):
-    """A function applying ChatApiFunction's template env plus env.json-like overrides."""
+    """A function applying ChatApiFunction's template env plus env.json-like overrides.
+
+    ``SESSION_KEY`` is the tests' key (the one events/ fixtures are signed with) unless overridden
+    (``SESSION_KEY=""`` leaves it unset).
+    """
 
     def apply(**overrides: str):
         template = load_template(TEMPLATE)
         ids = {"LEX_BOT_ID": BOT_ID, "LEX_BOT_ALIAS_ID": ALIAS_ID}
+        session_key = overrides.pop("SESSION_KEY", TEST_SESSION_KEY)
         spec = resolve_function(
             template, "ChatApiFunction", ROOT, env_overrides={"ChatApiFunction": ids | overrides}
         )
@@ -61,11 +69,17 @@ def apply_template_env(monkeypatch, tmp_path):
         monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
         for name, value in spec.environment.items():
             monkeypatch.setenv(name, value)
+        if session_key:
+            monkeypatch.setenv("SESSION_KEY", session_key)
+        else:
+            monkeypatch.delenv("SESSION_KEY", raising=False)
         reset_lex_client()
+        clear_session_key_cache()
         return spec
 
     yield apply
     reset_lex_client()
+    clear_session_key_cache()
 
 
 @pytest.fixture

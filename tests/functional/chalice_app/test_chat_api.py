@@ -9,8 +9,13 @@ import pytest
 from chalice.test import Client
 
 from chalicelib import lex_client
+from chalicelib.session_ids import SessionIds, session_hash
 from lex_emulator.cfn_template import import_handler
 from tests.fakes.fake_lex import default_response
+from tests.support.session_ids import TEST_SESSION_KEY, sign
+
+#: A session id this server issued earlier (signed with the tests' key).
+SID = sign("Qm9yTGV4U2Vzc2lvbjAwMQ")
 
 HELLO_KO = {
     "messages": [
@@ -47,7 +52,7 @@ def test_health_is_ok_without_calling_lex(client, fake_lex):
 
 def test_chat_passes_text_ids_and_locale_to_lex(post_chat, fake_lex):
     status, body, headers = post_chat(
-        {"text": "  안녕\x00 ", "sessionId": "s-1", "localeId": "ko_KR"}
+        {"text": "  안녕\x00 ", "sessionId": SID, "localeId": "ko_KR"}
     )
     assert status == 200, body
     (sent,) = fake_lex.requests
@@ -55,19 +60,19 @@ def test_chat_passes_text_ids_and_locale_to_lex(post_chat, fake_lex):
         "LOCALBOTID",
         "TSTALIASID",
         "ko_KR",
-        "s-1",
+        SID,
     )
     assert sent.body == {"text": "안녕"}
-    assert body["sessionId"] == "s-1"
+    assert body["sessionId"] == SID
     assert headers.get("Cache-Control") == "no-store"
 
 
 def test_designed_intent_returns_every_message_and_source_lex(post_chat, fake_lex):
     fake_lex.respond(HELLO_KO)
-    status, body, _ = post_chat({"text": "안녕", "sessionId": "s-1"})
+    status, body, _ = post_chat({"text": "안녕", "sessionId": SID})
     assert status == 200
     assert body == {
-        "sessionId": "s-1",
+        "sessionId": SID,
         "messages": HELLO_KO["messages"],
         "intent": {"name": "HelloWorld", "state": "InProgress"},
         "dialogAction": "ElicitSlot",
@@ -94,14 +99,77 @@ def test_fallback_intent_is_source_llm_with_all_its_messages(post_chat, fake_lex
     assert [m["content"] for m in body["messages"]] == parts
 
 
-def test_missing_session_id_is_generated_returned_and_sent_to_lex(post_chat, fake_lex):
+def test_missing_session_id_is_issued_returned_and_sent_to_lex(post_chat, fake_lex):
     _, first, _ = post_chat({"text": "hello"})
     _, second, _ = post_chat({"text": "hello"})
     assert first["sessionId"] != second["sessionId"]
     assert [r.session_id for r in fake_lex.requests] == [first["sessionId"], second["sessionId"]]
-    assert all(
-        len(sid) == 32 and sid.isalnum() for sid in (first["sessionId"], second["sessionId"])
+    issuer = SessionIds(TEST_SESSION_KEY.encode())
+    for sid in (first["sessionId"], second["sessionId"]):
+        assert sid.startswith("s1.") and len(sid) == 48
+        assert issuer.is_valid(sid)
+
+
+def test_an_issued_session_id_continues_the_same_lex_session(post_chat, fake_lex):
+    _, first, _ = post_chat({"text": "안녕"})
+    status, second, _ = post_chat({"text": "홍길동", "sessionId": first["sessionId"]})
+    assert status == 200 and second["sessionId"] == first["sessionId"]
+    assert [r.session_id for r in fake_lex.requests] == [first["sessionId"]] * 2
+
+
+@pytest.mark.parametrize(
+    "session_id",
+    [
+        "ab",
+        "..",
+        "0123456789abcdef0123456789abcdef",  # the old server's uuid4().hex shape
+        "s1.Qm9yTGV4U2Vzc2lvbjAwMQ.AAAAAAAAAAAAAAAAAAAAAA",  # right shape, wrong MAC
+        sign("Qm9yTGV4U2Vzc2lvbjAwMQ", key="a-key-this-server-never-had-0123456789"),
+        sign("Qm9yTGV4U2Vzc2lvbjAwMQ")[:-1] + "x",  # tampered MAC
+        "s1.Qm9yTGV4U2Vzc2lvbjAwMg" + SID[25:],  # tampered random part
+        SID + "\n",
+    ],
+    ids=[
+        "ab",
+        "dots",
+        "uuid-hex",
+        "zero-mac",
+        "other-key",
+        "tampered-mac",
+        "tampered-id",
+        "newline",
+    ],
+)
+def test_a_client_chosen_or_forged_session_id_is_400_and_never_reaches_lex(
+    post_chat, fake_lex, session_id
+):
+    status, body, _ = post_chat({"text": "what did I tell you before?", "sessionId": session_id})
+    assert (status, error_of(body)) == (400, "invalid_session_id")
+    assert "without sessionId" in body["error"]["message"]
+    assert fake_lex.requests == []
+
+
+def test_ids_issued_under_another_key_are_refused(apply_template_env, fake_lex, tmp_path):
+    """A dev-stack restart generates a new key: the page's stored id is then refused."""
+    spec = apply_template_env(
+        LEX_ENDPOINT_URL=fake_lex.endpoint_url, SESSION_KEY="the-next-runs-key-" + "k" * 20
     )
+    status, body = _post_with(spec, tmp_path, {"text": "hello", "sessionId": SID})
+    assert (status, error_of(body)) == (400, "invalid_session_id")
+    assert fake_lex.requests == []
+
+
+@pytest.mark.parametrize("session_key", ["", "too-short-key"])
+def test_without_a_usable_session_key_the_api_is_503_not_configured(
+    apply_template_env, fake_lex, tmp_path, capsys, session_key
+):
+    spec = apply_template_env(LEX_ENDPOINT_URL=fake_lex.endpoint_url, SESSION_KEY=session_key)
+    status, body = _post_with(spec, tmp_path, {"text": "hello"})
+    assert (status, error_of(body)) == (503, "not_configured")
+    assert fake_lex.requests == []
+    out = capsys.readouterr().out
+    assert "SESSION_KEY" in out
+    assert not session_key or session_key not in out
 
 
 def test_default_locale_comes_from_the_template(post_chat, fake_lex):
@@ -124,6 +192,7 @@ def test_default_locale_comes_from_the_template(post_chat, fake_lex):
         ({"text": "hi", "sessionId": 12}, "application/json", 400, "invalid_request"),
         ({"text": "hi", "localeId": ["ko_KR"]}, "application/json", 400, "invalid_request"),
         ({"text": "hi", "sessionId": "x"}, "application/json", 400, "invalid_session_id"),
+        ({"text": "hi", "sessionId": ""}, "application/json", 400, "invalid_session_id"),
         ({"text": "hi", "sessionId": "has space"}, "application/json", 400, "invalid_session_id"),
         ({"text": "hi", "localeId": "fr_FR"}, "application/json", 400, "unsupported_locale"),
         ({"text": "hi"}, "text/plain", 415, "unsupported_media_type"),
@@ -170,7 +239,7 @@ def test_wrong_method_is_405_in_our_format(client):
 )
 def test_lex_errors_are_translated(post_chat, fake_lex, lex_status, error_type, status, code):
     fake_lex.fail(lex_status, error_type, f"{error_type} details for the log only")
-    got_status, body, headers = post_chat({"text": "hello", "sessionId": "s-1"})
+    got_status, body, headers = post_chat({"text": "hello", "sessionId": SID})
     assert (got_status, error_of(body)) == (status, code)
     assert "details for the log only" not in body["error"]["message"]
     assert len(fake_lex.requests) == 1  # RecognizeText is never retried
@@ -180,11 +249,11 @@ def test_lex_errors_are_translated(post_chat, fake_lex, lex_status, error_type, 
 
 def test_lex_details_go_to_the_log_not_the_response(post_chat, fake_lex, capsys):
     fake_lex.fail(403, "AccessDeniedException", "User is not authorized to perform lex:Recognize")
-    post_chat({"text": "hello", "sessionId": "s-1"})
+    post_chat({"text": "hello", "sessionId": SID})
     logged = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line]
     (entry,) = [e for e in logged if e.get("code") == "lex_misconfigured"]
     assert "not authorized" in entry["detail"]
-    assert entry["status"] == 502 and entry["sessionId"] == "s-1"
+    assert entry["status"] == 502 and entry["sessionHash"] == session_hash(SID)
 
 
 def test_lex_unreachable_is_503(apply_template_env, closed_port_url, tmp_path):
@@ -234,21 +303,27 @@ def test_the_client_is_created_once_per_process_and_can_be_reset(post_chat, fake
     assert len(fake_lex.requests) == 3
 
 
-def test_logs_are_json_and_never_contain_the_users_text(post_chat, fake_lex, capsys):
+def test_logs_are_json_and_never_contain_the_users_text_or_session_id(post_chat, fake_lex, capsys):
     secret_text = "my-private-question-7f3a"
-    post_chat({"text": secret_text, "sessionId": "s-log"})
-    post_chat({"text": secret_text, "sessionId": "bad id"})
+    forged = sign("Rm9yZ2VkU2Vzc2lvbklkMDE", key="a-key-this-server-never-had-0123456789")
+    post_chat({"text": secret_text, "sessionId": SID})
+    post_chat({"text": secret_text, "sessionId": forged})
+    _, issued, _ = post_chat({"text": secret_text})
     out = capsys.readouterr().out
-    assert secret_text not in out
+    for never in (secret_text, SID, forged, issued["sessionId"]):
+        assert never not in out
     entries = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
-    statuses = {e.get("status") for e in entries if e.get("route") == "POST /chat"}
-    assert statuses == {200, 400}
-    ok = next(e for e in entries if e.get("status") == 200)
+    chat_entries = [e for e in entries if e.get("route") == "POST /chat"]
+    assert [e.get("status") for e in chat_entries] == [200, 400, 200]
+    assert not any("sessionId" in e for e in entries)
+    ok, refused, new = chat_entries
     assert (
-        ok["sessionId"] == "s-log"
+        ok["sessionHash"] == session_hash(SID)
         and ok["source"] == "llm"
         and ok["textLength"] == len(secret_text)
     )
+    assert session_hash(forged) in refused["detail"]
+    assert new["sessionHash"] == session_hash(issued["sessionId"]) and new["sessionIdGenerated"]
 
 
 def _post_with(spec, tmp_path, body):

@@ -1,5 +1,8 @@
 """Invoke the handler template.yaml names (``app.app``) with each events/ fixture, as
-``sam local invoke -e events/<file>`` would, against a fake Lex over real HTTP."""
+``sam local invoke -e events/<file>`` would, against a fake Lex over real HTTP.
+
+The fixtures' session ids are signed with ``tests.support.session_ids.TEST_SESSION_KEY``, which the
+``chat_spec`` fixture sets as ``SESSION_KEY``."""
 
 from __future__ import annotations
 
@@ -24,6 +27,8 @@ EXPECTED = {
     "apiGatewayChatPostTooLong.json": (400, "invalid_text"),
     "apiGatewayChatPostNonStringText.json": (400, "invalid_request"),
     "apiGatewayChatPostBadSessionId.json": (400, "invalid_session_id"),
+    "apiGatewayChatPostClientChosenSessionId.json": (400, "invalid_session_id"),
+    "apiGatewayChatPostForgedSessionId.json": (400, "invalid_session_id"),
     "apiGatewayChatPostUnknownLocale.json": (400, "unsupported_locale"),
     "apiGatewayChatPostWrongContentType.json": (415, "unsupported_media_type"),
     "apiGatewayChatPostTooLarge.json": (413, "payload_too_large"),

@@ -37,12 +37,15 @@ def call(url: str, method: str = "GET", body: bytes | None = None, content_type=
 
 
 def test_chat_round_trip_over_http(local_url, fake_lex):
-    body = json.dumps({"text": "안녕", "sessionId": "web-1"}).encode()
+    body = json.dumps({"text": "안녕"}).encode()
     status, answer, _ = call(f"{local_url}/chat", "POST", body, "application/json")
     assert status == 200
-    assert answer["sessionId"] == "web-1"
+    assert answer["sessionId"] == fake_lex.requests[0].session_id
     assert answer["messages"] == [{"content": "[fake-lex] 안녕", "contentType": "PlainText"}]
     assert fake_lex.requests[0].text == "안녕"
+    again = json.dumps({"text": "홍길동", "sessionId": answer["sessionId"]}).encode()
+    status, _, _ = call(f"{local_url}/chat", "POST", again, "application/json")
+    assert status == 200 and fake_lex.requests[1].session_id == answer["sessionId"]
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,6 @@ import signal
 import socket
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -46,12 +45,11 @@ def _request(url: str, method: str, path: str, body: dict[str, Any] | None = Non
 
 
 def _chat(url: str, text: str, session_id: str | None = None, locale: str = "ko_KR"):
-    status, _, body = _request(
-        url,
-        "POST",
-        "/chat",
-        {"text": text, "sessionId": session_id or f"t-{uuid.uuid4().hex}", "localeId": locale},
-    )
+    """One turn; without ``session_id`` the server issues a new one (in the answer)."""
+    request: dict[str, Any] = {"text": text, "localeId": locale}
+    if session_id is not None:
+        request["sessionId"] = session_id
+    status, _, body = _request(url, "POST", "/chat", request)
     return status, json.loads(body)
 
 
@@ -89,9 +87,8 @@ def test_hello_goes_to_lex_and_asks_for_the_name(stack):
 
 
 def test_the_hello_dialog_finishes_in_one_session(stack):
-    session = f"t-{uuid.uuid4().hex}"
-    _chat(stack.url, "안녕", session)
-    status, body = _chat(stack.url, "홍길동", session)
+    _, first = _chat(stack.url, "안녕")
+    status, body = _chat(stack.url, "홍길동", first["sessionId"])
     assert status == 200
     assert body["messages"][0]["content"] == "반갑습니다, 홍길동님."
 
@@ -280,3 +277,11 @@ def test_a_repeated_stop_signal_does_not_interrupt_the_shutdown(first, second):
     assert "Traceback" not in rest
     assert "devstack: stopped." in rest
     assert wait_all_gone(children) == []
+
+
+def test_the_stack_issues_session_ids_and_refuses_client_chosen_ones(stack):
+    _, first = _chat(stack.url, "안녕")
+    assert first["sessionId"].startswith("s1.")
+    for chosen in ("ab", "..", f"s1.{'A' * 22}.{'B' * 22}"):
+        status, body = _chat(stack.url, "홍길동", chosen)
+        assert (status, body["error"]["code"]) == (400, "invalid_session_id")

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -91,6 +92,61 @@ def test_slow_mode_outlasts_a_short_client_timeout(client: openai.OpenAI, llm: F
         client.with_options(timeout=0.3).chat.completions.create(
             model="m", messages=[{"role": "user", "content": "hi"}]
         )
+
+
+@pytest.mark.parametrize("mode", ["drip", "slow_headers"])
+def test_drip_modes_deliver_a_real_completion_slowly(
+    client: openai.OpenAI, llm: FakeOpenAI, mode: str
+) -> None:
+    llm.set_behavior(mode, interval=0.002, header_lines=20, reply="dripped")
+    assert _ask(client, "hi") == "dripped"
+    assert llm.drip_started == 1
+
+
+@pytest.mark.parametrize("mode", ["drip", "slow_headers"])
+def test_drip_modes_defeat_a_per_read_timeout(
+    client: openai.OpenAI, llm: FakeOpenAI, mode: str
+) -> None:
+    """The probe of issue 10: a 0.4 s read timeout never fires against 0.1 s drips, so the
+    plain SDK is still reading long after 0.4 s (it gets the answer after about a second)."""
+    llm.set_behavior(mode, interval=0.1, header_lines=10, reply="x")
+    started = time.monotonic()
+    if mode == "drip":
+        # the body is ~300 bytes: stop at the first 10 instead of waiting 30 s
+        with client.with_options(timeout=0.4).chat.completions.with_streaming_response.create(
+            model="m", messages=[{"role": "user", "content": "hi"}]
+        ) as response:
+            body = response.iter_bytes(1)
+            chunks = [next(body) for _ in range(10)]
+        assert len(b"".join(chunks)) == 10
+    else:
+        assert (
+            client.with_options(timeout=0.4)
+            .chat.completions.create(model="m", messages=[{"role": "user", "content": "hi"}])
+            .choices[0]
+            .message.content
+            == "x"
+        )
+    assert time.monotonic() - started > 0.8
+
+
+def test_behavior_endpoint_sets_the_drip_interval(llm: FakeOpenAI) -> None:
+    request = urllib.request.Request(
+        llm.root_url + "/_fake/behavior",
+        data=json.dumps({"mode": "drip", "interval": 0.25, "header_lines": 3}).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=5) as answer:
+        assert json.load(answer) | {"reply": None} == {
+            "mode": "drip",
+            "status": 500,
+            "delay": 0.0,
+            "reply": None,
+            "interval": 0.25,
+            "header_lines": 3,
+        }
+    assert llm.behavior.interval == 0.25
 
 
 def test_models_list(client: openai.OpenAI) -> None:

@@ -3,6 +3,7 @@ a fake OpenAI-compatible server through the real ``openai`` SDK over loopback HT
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import socket
@@ -85,6 +86,10 @@ def test_answers_through_the_llm_in_the_locale_language(
     assert event["inputTranscript"] not in logs.getvalue()  # never log the user's words
     assert "LLM answered" in logs.getvalue()
     assert_no_key(answer, logs, capfd)
+    # The session id is a credential: the logs carry only the hash the chat API logs too.
+    digest = hashlib.sha256(event["sessionId"].encode()).hexdigest()[:16]
+    assert event["sessionId"] not in logs.getvalue() + capfd.readouterr().out
+    assert f'"session_hash":"{digest}"' in logs.getvalue().replace(" ", "")
 
 
 def test_reply_is_passed_through_verbatim(handler: Handler, llm: FakeOpenAI, load_event: Any):

@@ -20,6 +20,7 @@ CONTRACT_ENV = {
     "LEX_READ_TIMEOUT_SECONDS",
     "POWERTOOLS_SERVICE_NAME",
     "POWERTOOLS_LOG_LEVEL",
+    "SESSION_KEY_SECRET_ARN",
 }
 DEPLOY_STAGES = ["dev", "prod"]
 
@@ -70,8 +71,12 @@ def test_deploy_stages_use_a_hand_written_least_privilege_policy(stage):
         "logs:CreateLogGroup",
         "logs:CreateLogStream",
         "logs:PutLogEvents",
+        "secretsmanager:GetSecretValue",
     }
     assert all(":bot-alias/" in arn for arn in granted["lex:RecognizeText"])
+    assert all(
+        ":secret:*SessionKeySecret" in arn for arn in granted["secretsmanager:GetSecretValue"]
+    )
     for action in ("logs:CreateLogStream", "logs:PutLogEvents"):
         assert all(f"/aws/lambda/lex-llm-chat-{stage}" in arn for arn in granted[action])
     assert "*" not in {r for rs in granted.values() for r in rs}

@@ -8,8 +8,14 @@ from chalice.app import Request, Response, error_response
 
 from chalicelib.endpoint import handle_chat, make_error_format_middleware
 from chalicelib.errors import LexTimeoutError
+from chalicelib.session_ids import SessionIds
+from tests.support.session_ids import TEST_SESSION_KEY
 
-ENV = {"LEX_BOT_ID": "LOCALBOTID", "LEX_BOT_ALIAS_ID": "TSTALIASID"}
+ENV = {
+    "LEX_BOT_ID": "LOCALBOTID",
+    "LEX_BOT_ALIAS_ID": "TSTALIASID",
+    "SESSION_KEY": TEST_SESSION_KEY,
+}
 ROUTES: dict[str, dict[str, object]] = {"/chat": {}, "/health": {}}
 
 
@@ -43,16 +49,17 @@ def chat(body, lex, **kwargs):
     return response.status_code, response.body, response.headers
 
 
-def test_success_uses_the_injected_lex_and_session_id_factory():
+def test_success_uses_the_injected_lex_and_session_ids():
     lex = FakeLex({"messages": [{"content": "hi", "contentType": "PlainText"}], "sessionState": {}})
+    sessions = SessionIds(b"k" * 32, random_bytes=lambda n: b"\x00" * n)
     response = handle_chat(
         make_request('{"text": "hello"}'),
         env=ENV,
         lex_factory=lambda settings: lex,
-        make_session_id=lambda: "fixed-session",
+        sessions_factory=lambda settings: sessions,
     )
     assert response.status_code == 200
-    assert response.body["sessionId"] == "fixed-session"
+    assert response.body["sessionId"] == sessions.issue()
     assert response.body["messages"] == [{"content": "hi", "contentType": "PlainText"}]
     assert lex.calls == 1
 

@@ -139,6 +139,15 @@ def test_chat_api_environment_points_at_the_emulator_last():
     assert env["POWERTOOLS_LOG_LEVEL"] == "INFO"
 
 
+def test_chat_api_environment_generates_a_new_session_key_each_run():
+    keys = {
+        chat_api_environment(TEMPLATE, "/repo", {}, "http://127.0.0.1:4010")["SESSION_KEY"]
+        for _ in range(3)
+    }
+    assert len(keys) == 3
+    assert all(len(key) >= 32 for key in keys)
+
+
 def test_children_do_not_inherit_keys_profiles_or_real_credentials():
     env = child_base_environment(
         {

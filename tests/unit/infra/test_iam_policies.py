@@ -98,24 +98,35 @@ def template() -> dict[str, Any]:
 
 
 def test_source_scan_finds_what_each_function_calls() -> None:
-    assert actions_called(ROOT / "chalice_app") == {"lex:RecognizeText"}
+    assert actions_called(ROOT / "chalice_app") == {
+        "lex:RecognizeText",
+        "secretsmanager:GetSecretValue",
+    }
     assert actions_called(ROOT / "fallback_function") == {"secretsmanager:GetSecretValue"}
 
 
+# The one resource each called action is scoped to, per function.
+RESOURCE_REFS = {
+    "ChatApiFunction": {
+        "lex:RecognizeText": "ChatBotAlias.BotAliasId",
+        "secretsmanager:GetSecretValue": "SessionKeySecret",
+    },
+    "FallbackFunction": {"secretsmanager:GetSecretValue": "OpenAIApiKeySecret"},
+}
+
+
 @pytest.mark.parametrize(
-    ("function", "code_dir", "resource_ref"),
-    [
-        ("ChatApiFunction", "chalice_app", "ChatBotAlias.BotAliasId"),
-        ("FallbackFunction", "fallback_function", "OpenAIApiKeySecret"),
-    ],
+    ("function", "code_dir"),
+    [("ChatApiFunction", "chalice_app"), ("FallbackFunction", "fallback_function")],
 )
 def test_template_grants_every_called_action_on_the_one_resource(
-    template: dict[str, Any], function: str, code_dir: str, resource_ref: str
+    template: dict[str, Any], function: str, code_dir: str
 ) -> None:
     statements = template_statements(template, function)
     for action in actions_called(ROOT / code_dir):
         resources = allowed(statements, action)
         assert resources, f"{function} may not call {action}"
+        resource_ref = RESOURCE_REFS[function][action]
         for resource in resources:
             assert resource != "*", f"{function}: {action} on '*'"
             assert resource_ref in json.dumps(resource), f"{function}: {action} not scoped"
@@ -140,10 +151,14 @@ def test_template_policies_grant_nothing_the_code_does_not_call(template: dict[s
 )
 def test_chalice_policy_files_grant_what_the_app_calls(policy_file: Path) -> None:
     statements = json.loads(policy_file.read_text())["Statement"]
+    scoped_to = {
+        "lex:RecognizeText": ":bot-alias/",
+        "secretsmanager:GetSecretValue": ":secret:*SessionKeySecret",
+    }
     for action in actions_called(ROOT / "chalice_app"):
         resources = allowed(statements, action)
         assert resources, f"{policy_file.name} does not grant {action}"
-        assert all(r != "*" and ":bot-alias/" in r for r in resources)
+        assert all(r != "*" and scoped_to[action] in r for r in resources)
     for st in statements:
         for pattern in _as_list(st["Action"]):
             assert pattern != "lex:*" and pattern != "*"
