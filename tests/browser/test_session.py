@@ -129,6 +129,31 @@ def test_a_refused_session_id_is_forgotten_and_the_turn_resent_once(chat: ChatPa
     assert chat.chat_bodies[-1]["sessionId"] == issued
 
 
+@pytest.mark.parametrize(
+    "stored",
+    [
+        "ab",  # client-chosen
+        "s1.AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA",  # forged: the right shape, a wrong MAC
+    ],
+)
+def test_the_real_server_refuses_an_id_it_did_not_issue_and_the_page_recovers(
+    chat: ChatPage, stored: str
+) -> None:
+    """No route here: the real chat API answers 400 invalid_session_id (SHARED_DECISIONS 3)."""
+    chat.set_language("ko")
+    chat.page.evaluate("id => sessionStorage.setItem('chat.sessionId', id)", stored)
+    chat.reload()
+    with chat.page.expect_response(
+        lambda r: r.url.endswith("/chat") and r.status == 400
+    ) as refused:
+        assert chat.ask("안녕") == "이름이 무엇인가요?"
+    assert refused.value.json()["error"]["code"] == "invalid_session_id"
+    expect(chat.errors).to_have_count(0)
+    assert [b.get("sessionId") for b in chat.chat_bodies] == [stored, None]
+    issued = chat.session_id()
+    assert issued is not None and issued.startswith("s1.") and issued != stored
+
+
 def test_a_refused_session_id_is_resent_only_once(chat: ChatPage) -> None:
     chat.set_language("en")
     chat.page.evaluate("() => sessionStorage.setItem('chat.sessionId', 's1.stale.id')")
