@@ -62,8 +62,8 @@ def headers_from_policy(config: dict[str, Any]) -> dict[str, str]:
         headers["Strict-Transport-Security"] = value
     if "XSSProtection" in security:
         xss = security["XSSProtection"]
-        headers["X-XSS-Protection"] = "1; mode=block" if xss.get("ModeBlock") else str(
-            int(bool(xss.get("Protection")))
+        headers["X-XSS-Protection"] = (
+            "1; mode=block" if xss.get("ModeBlock") else str(int(bool(xss.get("Protection"))))
         )
     for item in (config.get("CustomHeadersConfig") or {}).get("Items", []):
         headers[item["Header"]] = item["Value"]
