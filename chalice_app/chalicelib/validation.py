@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +22,7 @@ from chalicelib.errors import (
     UnsupportedMediaTypeError,
 )
 from chalicelib.session_ids import SessionIds
+from chalicelib.text_rule import is_blank, normalize_text
 
 __all__ = [
     "ChatRequest",
@@ -33,7 +33,6 @@ __all__ = [
     "text_length",
 ]
 
-_KEPT_CONTROLS = frozenset("\n\t")
 # Base64 grows a body by 4/3; anything longer than this cannot decode to <= MAX_BODY_BYTES.
 _MAX_BASE64_CHARS = (MAX_BODY_BYTES + 2) // 3 * 4
 
@@ -85,11 +84,9 @@ def check_content_type(content_type: str | None) -> None:
 
 
 def clean_text(text: str) -> str:
-    """Drop control characters (keeping newline and tab) and lone surrogates, then trim."""
-    kept = (
-        ch for ch in text if ch in _KEPT_CONTROLS or unicodedata.category(ch) not in ("Cc", "Cs")
-    )
-    return "".join(kept).strip()
+    """The text rule (``chalicelib.text_rule``, docs/contracts.md): controls, lone surrogates and
+    invisible format characters dropped, NFC, trimmed."""
+    return normalize_text(text)
 
 
 def text_length(text: str) -> int:
@@ -113,6 +110,8 @@ def parse_chat_request(
     length = text_length(text)
     if length == 0:
         raise InvalidTextError(detail="text is empty after cleaning")
+    if is_blank(text):
+        raise InvalidTextError(detail=f"text of {length} invisible characters")
     if length > MAX_TEXT_LENGTH:
         raise InvalidTextError(detail=f"text is {length} characters long")
 

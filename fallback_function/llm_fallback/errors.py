@@ -7,6 +7,7 @@
     ├── LLMNotConfigured        no API key and no OPENAI_BASE_URL (a setup problem, never retried)
     ├── LLMAuthError            401/403: the key is wrong or lacks access (never retried)
     ├── LLMBadResponse          200 but not a usable completion: bad JSON, no choices, empty text
+    ├── LLMRequestError         our request could not be built (e.g. text that is not valid UTF-8)
     └── LLMTransientError       worth retrying while the time budget lasts
         ├── LLMTimeout          the budget ran out (client timeout, or too little time to try)
         ├── LLMRateLimited      429
@@ -24,6 +25,7 @@ __all__ = [
     "LLMError",
     "LLMNotConfigured",
     "LLMRateLimited",
+    "LLMRequestError",
     "LLMTimeout",
     "LLMTransientError",
     "LLMUnavailable",
@@ -50,6 +52,10 @@ class LLMAuthError(LLMError):
 
 class LLMBadResponse(LLMError):
     """The server answered, but not with a usable chat completion."""
+
+
+class LLMRequestError(LLMError):
+    """The request could not be encoded or sent as built: a bug on our side, never retried."""
 
 
 class LLMTransientError(LLMError):

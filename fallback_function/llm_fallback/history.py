@@ -6,6 +6,9 @@ The attribute is a JSON list of ``{"role": "user"|"assistant", "content": str}``
 UTF-8 bytes and 4,000 of them stay far under Lex's 12 KB session-attribute limit even for Korean
 (a Korean syllable is 3 bytes raw but 6 ASCII characters escaped: the bound holds in bytes too).
 Garbage in the attribute (not JSON, wrong shapes, unknown roles) is dropped, never an error.
+Only well-formed text is stored (``text.well_formed``), and what is read back is checked the same
+way, so one malformed answer (a lone surrogate, control characters) cannot poison later turns. An
+attribute longer than ``MAX_READ_CHARS`` (Lex's 12 KB session-attribute budget) is not even parsed.
 """
 
 from __future__ import annotations
@@ -14,10 +17,13 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from llm_fallback.text import well_formed
+
 __all__ = [
     "HISTORY_ATTRIBUTE",
     "MAX_ENTRY_CHARS",
     "MAX_HISTORY_CHARS",
+    "MAX_READ_CHARS",
     "Turn",
     "append_exchange",
     "bound_history",
@@ -28,6 +34,8 @@ __all__ = [
 HISTORY_ATTRIBUTE = "llmHistory"
 MAX_HISTORY_CHARS = 4000
 MAX_ENTRY_CHARS = 1200
+MAX_READ_CHARS = 12 * 1024
+"""Lex keeps at most 12 KB of session attributes; a longer attribute did not come from us."""
 """Upper bound on one serialised entry, so one long answer can't push out every earlier turn."""
 ELLIPSIS = "…"
 
@@ -46,7 +54,7 @@ def _size(turns: Sequence[Turn]) -> int:
 def load_history(session_attributes: Mapping[str, str]) -> list[Turn]:
     """The stored turns, oldest first; whatever can't be read is skipped."""
     raw = session_attributes.get(HISTORY_ATTRIBUTE)
-    if not isinstance(raw, str) or not raw:
+    if not isinstance(raw, str) or not raw or len(raw) > MAX_READ_CHARS:
         return []
     try:
         data: Any = json.loads(raw)
@@ -59,8 +67,10 @@ def load_history(session_attributes: Mapping[str, str]) -> list[Turn]:
         if not isinstance(item, dict):
             continue
         role, content = item.get("role"), item.get("content")
-        if role in _ROLES and isinstance(content, str) and content.strip():
-            turns.append({"role": role, "content": content})
+        if role in _ROLES and isinstance(content, str):
+            content = well_formed(content).strip()
+            if content:
+                turns.append({"role": role, "content": content})
     return turns
 
 
@@ -98,8 +108,9 @@ def bound_history(
 def append_exchange(
     turns: Sequence[Turn], user_text: str, answer: str, max_pairs: int
 ) -> list[Turn]:
-    """History after this exchange, bounded."""
-    return bound_history(
-        [*turns, {"role": "user", "content": user_text}, {"role": "assistant", "content": answer}],
-        max_pairs,
-    )
+    """History after this exchange, bounded; both texts stored well-formed."""
+    exchange = [
+        {"role": "user", "content": well_formed(user_text).strip()},
+        {"role": "assistant", "content": well_formed(answer).strip()},
+    ]
+    return bound_history([*turns, *exchange], max_pairs)

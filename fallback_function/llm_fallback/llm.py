@@ -24,10 +24,12 @@ from llm_fallback.errors import (
     LLMBadResponse,
     LLMError,
     LLMRateLimited,
+    LLMRequestError,
     LLMTimeout,
     LLMUnavailable,
 )
 from llm_fallback.http_deadline import DeadlineTransport, deadline
+from llm_fallback.text import well_formed
 
 __all__ = [
     "MIN_ATTEMPT_SECONDS",
@@ -118,6 +120,9 @@ def translate_error(exc: Exception) -> LLMError | None:
             status=status,
             retryable=False,
         )
+    if isinstance(exc, UnicodeEncodeError):
+        # Raised while the SDK encodes *our* request (a lone surrogate): not the server's fault.
+        return LLMRequestError(f"the LLM request could not be encoded ({exc.reason})")
     if isinstance(exc, (openai.APIResponseValidationError, ValueError, TypeError, KeyError)):
         return LLMBadResponse(f"the LLM answer is not a chat completion ({type(exc).__name__})")
     if isinstance(exc, openai.OpenAIError):
@@ -136,8 +141,8 @@ def attempt_timeout(remaining: float) -> httpx2.Timeout:
 
 
 def _visible(text: Any) -> TypeGuard[str]:
-    """True when ``text`` has something to show once whitespace and control characters go."""
-    return isinstance(text, str) and any(c >= " " and not c.isspace() for c in text)
+    """True when ``text`` has something to show once it is made well-formed and trimmed."""
+    return isinstance(text, str) and bool(well_formed(text).strip())
 
 
 def _text_of(completion: Any) -> tuple[str, str, str]:
@@ -155,7 +160,7 @@ def _text_of(completion: Any) -> tuple[str, str, str]:
             raise LLMBadResponse("the LLM answer has no text")
     finish = getattr(choice, "finish_reason", None)
     model = getattr(completion, "model", None)
-    return content.strip(), str(finish or ""), str(model or "")
+    return well_formed(content).strip(), str(finish or ""), str(model or "")
 
 
 class OpenAIChat:

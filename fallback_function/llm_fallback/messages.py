@@ -1,4 +1,8 @@
-"""What the user reads when there is no LLM answer, per language (English for other locales)."""
+"""What the user reads when there is no LLM answer, per language (English for other locales).
+
+The texts say nothing about how the system is set up (no variable names, no secrets, no vendor):
+the public reads them. What an operator needs to fix it goes to the log (``service``).
+"""
 
 from __future__ import annotations
 
@@ -21,22 +25,14 @@ _TEXTS: dict[str, dict[Notice, str]] = {
         Notice.TIMEOUT: "답변을 준비하는 데 시간이 너무 오래 걸렸어요. 잠시 후 다시 물어봐 주세요.",
         Notice.BUSY: "지금 질문이 많아 답변하기 어려워요. 잠시 후 다시 시도해 주세요.",
         Notice.UNAVAILABLE: "지금은 답변을 드릴 수 없어요. 잠시 후 다시 시도해 주세요.",
-        Notice.NOT_CONFIGURED: (
-            "아직 LLM이 설정되지 않아 이 질문에는 답할 수 없어요. 관리자는 env.json에 "
-            "OPENAI_API_KEY 또는 OPENAI_BASE_URL을 설정하거나, Secrets Manager 시크릿에 "
-            "API 키를 넣어 주세요."
-        ),
+        Notice.NOT_CONFIGURED: "죄송해요, 아직 이런 질문에는 답할 수 없어요.",
     },
     "en": {
         Notice.EMPTY_INPUT: "Sorry, I didn't catch that. Could you type it again?",
         Notice.TIMEOUT: "Sorry, that took too long to answer. Please ask again in a moment.",
         Notice.BUSY: "I'm getting a lot of questions right now. Please try again in a moment.",
         Notice.UNAVAILABLE: "Sorry, I can't answer that right now. Please try again in a moment.",
-        Notice.NOT_CONFIGURED: (
-            "No LLM is configured yet, so I can't answer that. Administrators: set "
-            "OPENAI_API_KEY or OPENAI_BASE_URL in env.json, or put the API key in the "
-            "Secrets Manager secret."
-        ),
+        Notice.NOT_CONFIGURED: "Sorry, I can't answer questions like that yet.",
     },
 }
 

@@ -12,6 +12,11 @@
 * ``delegate`` - a ``DialogCodeHook`` call, or an intent we don't own: let Lex decide, changing
   nothing.
 
+Bounds, as Lex's own limits: the session attributes echoed back are held to
+``MAX_SESSION_ATTRIBUTES_BYTES`` (Lex keeps at most 12 KB of them; the history attribute is kept
+first, others in order while they fit), and active contexts or slots larger than that are not
+echoed (Lex never sends a code hook more than 12 KB, so they did not come from Lex).
+
 Messages: Lex accepts at most 10 per response, and we keep each at most 1,000 characters counted
 in UTF-16 code units (what Lex's Java services count), split on paragraph, then sentence, then
 whitespace boundaries, never inside a surrogate pair; anything beyond 10 messages is cut with "…".
@@ -19,15 +24,21 @@ whitespace boundaries, never inside a surrogate pair; anything beyond 10 message
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from llm_fallback.event import LexEvent
+from llm_fallback.history import HISTORY_ATTRIBUTE
+from llm_fallback.text import fit_utf16, utf16_len, well_formed
 
 __all__ = [
+    "MAX_ECHOED_BYTES",
     "MAX_MESSAGES",
     "MAX_MESSAGE_CHARS",
+    "MAX_SESSION_ATTRIBUTES_BYTES",
+    "bound_session_attributes",
     "close",
     "close_failed",
     "close_fulfilled",
@@ -37,23 +48,17 @@ __all__ = [
 ]
 
 MAX_MESSAGES = 10
+MAX_SESSION_ATTRIBUTES_BYTES = 12 * 1024
+MAX_ECHOED_BYTES = 12 * 1024
+"""Active contexts and slots above this are not echoed back."""
 MAX_MESSAGE_CHARS = 1000
 ELLIPSIS = "…"
 _SENTENCE_END = re.compile(r"[.!?。！？…](?=\s)|[。！？]")
 
 
-def utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le", "surrogatepass")) // 2
-
-
 def _fit(text: str, limit: int) -> int:
     """How many code points of ``text`` fit in ``limit`` UTF-16 units (never half a pair)."""
-    units = 0
-    for index, char in enumerate(text):
-        units += 2 if ord(char) > 0xFFFF else 1
-        if units > limit:
-            return index
-    return len(text)
+    return len(fit_utf16(text, limit))
 
 
 def _cut_point(text: str, limit: int) -> int:
@@ -76,19 +81,11 @@ def _cut_point(text: str, limit: int) -> int:
     return end
 
 
-def _well_formed(text: str) -> str:
-    """Join surrogate halves, replace lone ones (JSON ``"\\ud83d"``) with U+FFFD, and drop C0
-    control characters except newline and tab: a lone surrogate is not valid UTF-8 on the wire, and
-    control characters have no place in a chat bubble."""
-    text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
-    return "".join(c for c in text if c >= " " or c in "\n\t")
-
-
 def split_message(
     text: str, *, limit: int = MAX_MESSAGE_CHARS, max_messages: int = MAX_MESSAGES
 ) -> list[str]:
     """Split ``text`` into at most ``max_messages`` non-empty parts of at most ``limit`` units."""
-    rest = _well_formed(text).strip()
+    rest = well_formed(text).strip()
     parts: list[str] = []
     while rest and len(parts) <= max_messages:
         if utf16_len(rest) <= limit:
@@ -110,10 +107,34 @@ def split_message(
     return parts
 
 
+def _json_bytes(value: Any) -> int:
+    return len(json.dumps(value, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+
+
+def bound_session_attributes(attributes: Mapping[str, str]) -> dict[str, str]:
+    """The attributes that fit in ``MAX_SESSION_ATTRIBUTES_BYTES`` (JSON, UTF-8): the history
+    first, then the others in their order; an attribute that does not fit is dropped."""
+    if _json_bytes(dict(attributes)) <= MAX_SESSION_ATTRIBUTES_BYTES:
+        return dict(attributes)
+    ordered = sorted(attributes.items(), key=lambda item: item[0] != HISTORY_ATTRIBUTE)
+    kept: dict[str, str] = {}
+    used = 2  # the braces
+    for key, value in ordered:
+        size = _json_bytes(key) + _json_bytes(value) + 2  # ": " or ", "
+        if used + size <= MAX_SESSION_ATTRIBUTES_BYTES:
+            kept[key] = value
+            used += size
+    return kept
+
+
+def _bounded(value: Any) -> Any:
+    return value if _json_bytes(value) <= MAX_ECHOED_BYTES else None
+
+
 def _intent(event: LexEvent, state: str) -> dict[str, Any]:
     return {
         "name": event.intent_name or "FallbackIntent",
-        "slots": event.slots,
+        "slots": _bounded(event.slots) or {},
         "state": state,
         "confirmationState": event.intent_confirmation_state,
     }
@@ -126,12 +147,13 @@ def _session_state(
     session_attributes: Mapping[str, str],
 ) -> dict[str, Any]:
     state: dict[str, Any] = {
-        "sessionAttributes": dict(session_attributes),
+        "sessionAttributes": bound_session_attributes(session_attributes),
         "dialogAction": dialog_action,
         "intent": intent,
     }
-    if event.active_contexts:
-        state["activeContexts"] = event.active_contexts
+    contexts = _bounded(event.active_contexts)
+    if contexts:
+        state["activeContexts"] = contexts
     return state
 
 

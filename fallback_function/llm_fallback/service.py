@@ -18,16 +18,19 @@ from llm_fallback.errors import (
     LLMError,
     LLMNotConfigured,
     LLMRateLimited,
+    LLMRequestError,
     LLMTimeout,
 )
 from llm_fallback.event import LexEvent
 from llm_fallback.llm import MIN_ATTEMPT_SECONDS, ChatMessage, LLMClient, OpenAIChat
 from llm_fallback.messages import Notice, notice_text
 from llm_fallback.secrets import resolve_api_key
+from llm_fallback.text import fit_utf16, utf16_len, well_formed
 
 __all__ = [
     "FALLBACK_INTENT",
     "FULFILLMENT_CODE_HOOK",
+    "MAX_TRANSCRIPT_UNITS",
     "SAFETY_MARGIN_SECONDS",
     "FallbackService",
     "notice_for",
@@ -35,6 +38,9 @@ __all__ = [
 
 FALLBACK_INTENT = "FallbackIntent"
 FULFILLMENT_CODE_HOOK = "FulfillmentCodeHook"
+MAX_TRANSCRIPT_UNITS = 1024
+"""RecognizeText takes 1-1024 characters (UTF-16 units; botocore's lexv2-runtime model, ``Text``):
+a longer transcript did not come from Lex, and is cut instead of being sent to the LLM."""
 SAFETY_MARGIN_SECONDS = 2.0
 """Kept back from the Lambda's remaining time to build the response and return it to Lex."""
 
@@ -91,12 +97,25 @@ class FallbackService:
             )
             return response.delegate(event)
 
-        user_text = event.input_transcript.strip()
+        raw_text = event.input_transcript
+        if utf16_len(raw_text) > MAX_TRANSCRIPT_UNITS:
+            self._logger.warning(
+                "transcript over Lex's limit; cut",
+                extra={"transcript_units": utf16_len(raw_text), "limit": MAX_TRANSCRIPT_UNITS},
+            )
+            raw_text = fit_utf16(raw_text, MAX_TRANSCRIPT_UNITS)
+        user_text = well_formed(raw_text).strip()
         if not user_text:
             self._logger.info("empty transcript; asking the user again")
             return response.close_failed(event, notice_text(Notice.EMPTY_INPUT, event.locale_id))
 
         attributes = event.session_attributes
+        bounded = response.bound_session_attributes(attributes)
+        if len(bounded) < len(attributes):
+            self._logger.warning(
+                "session attributes over Lex's 12 KB; some are not echoed back",
+                extra={"attributes": len(attributes), "kept": len(bounded)},
+            )
         past = history.bound_history(history.load_history(attributes), self._settings.history_turns)
         messages: list[ChatMessage] = [
             {
@@ -144,7 +163,12 @@ class FallbackService:
             "cause": type(cause).__name__ if cause is not None else None,
             "locale": event.locale_id,
         }
-        if isinstance(error, (LLMNotConfigured, LLMAuthError, LLMBadResponse)):
+        if isinstance(error, LLMNotConfigured):
+            fields["fix"] = (
+                "set OPENAI_API_KEY or OPENAI_BASE_URL (env.json locally), or put the API key in "
+                "the secret OPENAI_API_KEY_SECRET_ARN names"
+            )
+        if isinstance(error, (LLMNotConfigured, LLMAuthError, LLMBadResponse, LLMRequestError)):
             self._logger.error("no LLM answer", extra=fields)
         else:
             self._logger.warning("no LLM answer", extra=fields)

@@ -211,6 +211,21 @@ def test_bad_requests_get_our_error_format_and_never_reach_lex(
     assert fake_lex.requests == []
 
 
+def test_text_reaches_lex_in_nfc_without_invisible_characters(post_chat, fake_lex):
+    import unicodedata
+
+    status, _, _ = post_chat({"text": unicodedata.normalize("NFD", "안녕하세요") + "\u200b"})
+    assert status == 200
+    assert fake_lex.requests[0].text == "안녕하세요"
+
+
+@pytest.mark.parametrize("text", ["\u200b", "\u200b\u2060\ufeff\u200c", "\u200d", "\u3164"])
+def test_invisible_only_text_is_400_invalid_text_and_never_reaches_lex(post_chat, fake_lex, text):
+    status, body, _ = post_chat({"text": text})
+    assert (status, error_of(body)) == (400, "invalid_text")
+    assert fake_lex.requests == []
+
+
 def test_text_of_exactly_1024_characters_is_accepted(post_chat, fake_lex):
     status, _, _ = post_chat({"text": "가" * 1024})
     assert status == 200

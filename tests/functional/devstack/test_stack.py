@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -247,7 +248,9 @@ def test_cli_without_llm_settings_says_so(tmp_path):
         url = lines[-1].split("Chat page: ", 1)[1]
         status, body = _chat(url, "하늘은 왜 파란가요?")
         assert (status, body["source"]) == (200, "llm")
-        assert "OPENAI_API_KEY" in body["messages"][0]["content"]  # the notice, not an answer
+        # the generic notice (issue 9: users learn nothing of the setup), not an answer
+        assert body["intent"]["state"] == "Failed"
+        assert "OPENAI" not in body["messages"][0]["content"]
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=30) == 0
     finally:
@@ -285,3 +288,19 @@ def test_the_stack_issues_session_ids_and_refuses_client_chosen_ones(stack):
     for chosen in ("ab", "..", f"s1.{'A' * 22}.{'B' * 22}"):
         status, body = _chat(stack.url, "홍길동", chosen)
         assert (status, body["error"]["code"]) == (400, "invalid_session_id")
+
+
+def test_nfd_hangul_matches_the_intent_nfc_matches(stack):
+    """Issue 10 item 6: the API normalises to NFC before Lex sees the text."""
+    nfd = unicodedata.normalize("NFD", "안녕")
+    assert nfd != "안녕"
+    status, body = _chat(stack.url, nfd)
+    assert status == 200 and body["source"] == "lex"
+    assert [m["content"] for m in body["messages"]] == ["이름이 무엇인가요?"]
+
+
+def test_zero_width_only_text_is_400_and_never_reaches_the_llm(stack, llm):
+    before = len(llm.requests)
+    status, body = _chat(stack.url, "\u200b\u200c\u2060\ufeff")
+    assert (status, body["error"]["code"]) == (400, "invalid_text")
+    assert len(llm.requests) == before

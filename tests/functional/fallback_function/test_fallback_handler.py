@@ -220,11 +220,15 @@ def test_connection_refused(configure: Any, load_event: Any, logs: io.StringIO) 
 @pytest.mark.parametrize(
     ("name", "locale"), [("lexV2FallbackKo", "ko_KR"), ("lexV2FallbackEn", "en_US")]
 )
-def test_not_configured(configure: Any, load_event: Any, name: str, locale: str) -> None:
+def test_not_configured(
+    configure: Any, load_event: Any, logs: io.StringIO, name: str, locale: str
+) -> None:
     handler = configure()  # the template's env: no key, empty secret ARN offline, no base URL
     answer = invoke(handler, load_event(name))
     assert texts(answer) == [notice_text(Notice.NOT_CONFIGURED, locale)]
-    assert "OPENAI_API_KEY" in texts(answer)[0]
+    assert "OPENAI" not in texts(answer)[0]  # the public learns nothing about the setup
+    logged = json.loads(next(line for line in logs.getvalue().splitlines() if "LLMNot" in line))
+    assert logged["level"] == "ERROR" and "OPENAI_API_KEY" in logged["fix"]
 
 
 def test_base_url_without_key_uses_a_dummy_key(configure: Any, llm: FakeOpenAI, load_event: Any):

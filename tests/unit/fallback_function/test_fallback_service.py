@@ -149,15 +149,26 @@ def test_llm_errors_become_friendly_failed_closes(
     assert answer["sessionState"]["sessionAttributes"] == raw["sessionState"]["sessionAttributes"]
 
 
-def test_not_configured_explains_the_setting(load_event: Any) -> None:
+@pytest.mark.parametrize("name", ["lexV2FallbackEn", "lexV2FallbackKo"])
+def test_not_configured_tells_users_nothing_about_the_setup_and_the_log_everything(
+    load_event: Any, caplog: pytest.LogCaptureFixture, name: str
+) -> None:
+    """Issue 9: the notice is public, so it is generic; the fix is in the log."""
     llm = FakeLLM()
-    answer = service(llm, key_error=LLMNotConfigured("none")).handle(
-        LexEvent(load_event("lexV2FallbackEn")), None
-    )
+    with caplog.at_level(logging.INFO, logger="test.fallback"):
+        answer = service(llm, key_error=LLMNotConfigured("none")).handle(
+            LexEvent(load_event(name)), None
+        )
     assert_valid(answer)
     assert llm.calls == []
     text = answer["messages"][0]["content"]
-    assert "OPENAI_API_KEY" in text and "OPENAI_BASE_URL" in text and "env.json" in text
+    for detail in ("OPENAI", "env.json", "Secrets Manager", "API", "LLM", "secret", "시크릿"):
+        assert detail not in text
+    assert answer["sessionState"]["intent"]["state"] == "Failed"
+    (record,) = [r for r in caplog.records if r.getMessage() == "no LLM answer"]
+    assert record.levelno == logging.ERROR
+    fix = record.__dict__["fix"]
+    assert "OPENAI_API_KEY" in fix and "OPENAI_BASE_URL" in fix and "env.json" in fix
 
 
 @pytest.mark.parametrize(
