@@ -6,7 +6,7 @@ import { ChatError, postChat } from "./js/api.js";
 import { DEFAULT_LANG, applyStrings, normalizeLang, t } from "./js/i18n.js";
 import { dialogIsOpen, turnLocale } from "./js/locale.js";
 import { Store } from "./js/store.js";
-import { MAX_CHARS, textLength } from "./js/text.js";
+import { MAX_CHARS, isBlank, textLength } from "./js/text.js";
 import { renderEntry } from "./js/view.js";
 
 export { MAX_CHARS };
@@ -84,7 +84,7 @@ function updateControls() {
   const hint = over ? t(state.lang, "tooLong", { max: MAX_CHARS }) : t(state.lang, "inputHint");
   if (els.hint.textContent !== hint) els.hint.textContent = hint; // a live region: only on change
   els.hint.classList.toggle("over", over);
-  els.send.disabled = state.busy || over || count === 0;
+  els.send.disabled = state.busy || over || count === 0 || isBlank(text);
 }
 
 function setBusy(busy) {
@@ -202,7 +202,7 @@ function failTurn(userEntry, details) {
 function submit() {
   const text = els.input.value;
   const count = textLength(text);
-  if (state.busy || count === 0 || count > MAX_CHARS) return;
+  if (state.busy || count === 0 || count > MAX_CHARS || isBlank(text)) return;
   const entry = { kind: "user", id: newId(), text, time: new Date().toISOString(), pending: true };
   append(entry);
   persist();
