@@ -6,6 +6,18 @@
   headers and body streamed back.
 * When the Chalice app cannot be reached or answers garbage the client gets ``502``
   (``504`` on timeout) with the API's own error shape, ``{"error": {"code", "message"}}``.
+* Every response carries ``devstack.security_headers.SECURITY_HEADERS``, as CloudFront's
+  response headers policy adds them.
+
+Hardened against a hostile client on the same machine (issue 10):
+
+* requests are framed strictly (``devstack.http_request``): a request that could be read two
+  ways is refused with a 400, and a connection whose body was not read (an error, a static path,
+  a ``GET`` with a body) is closed after the answer, so stray bytes never become a request;
+* each phase has a wall-clock limit (``devstack.deadline_reader``): an idle keep-alive
+  connection, a request head and a body that do not arrive in time end the connection (408 for a
+  started request), and at most ``max_connections`` are served at once;
+* a backend connection used for ``HEAD`` is never pooled (its answer has no body to frame).
 
 ``python -m devstack.front_server --backend http://127.0.0.1:PORT --root frontend --port 8000``
 prints ``Front server on http://HOST:PORT`` once it listens.
@@ -14,6 +26,7 @@ prints ``Front server on http://HOST:PORT`` once it listens.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import signal
@@ -28,21 +41,37 @@ from types import FrameType
 from typing import Any
 from urllib.parse import urlsplit
 
+from devstack.deadline_reader import DeadlineReader
 from devstack.frontend_files import content_type_for, request_path_to_key
+from devstack.http_request import (
+    MAX_HEADER_BYTES,
+    MAX_HEADER_LINES,
+    MAX_LINE_BYTES,
+    FramingError,
+    body_length,
+    parse_header_line,
+    parse_request_line,
+)
+from devstack.security_headers import SECURITY_HEADERS
 
-__all__ = ["PROXIED_PATHS", "FrontServer", "main"]
+__all__ = ["PROXIED_PATHS", "FrontServer", "Timeouts", "main"]
 
 PROXIED_PATHS = frozenset({"/chat", "/health"})
 MAX_BODY_BYTES = 1024 * 1024
 # Above Lex's 30 s code-hook limit, like CloudFront's 30 s origin read timeout plus a margin.
 BACKEND_TIMEOUT_SECONDS = 35.0
+MAX_CONNECTIONS = 256
 _CHUNK = 64 * 1024
+# After refusing a request whose body is still arriving, read and drop this much of it before
+# closing, so the client sees the answer instead of a TCP reset.
+_LINGER_BYTES = 4 * 1024 * 1024
 _HOP_BY_HOP = frozenset(
     {
         "connection",
         "keep-alive",
         "proxy-authenticate",
         "proxy-authorization",
+        "proxy-connection",
         "te",
         "trailer",
         "trailers",
@@ -50,8 +79,35 @@ _HOP_BY_HOP = frozenset(
         "upgrade",
         "host",
         "content-length",
+        "expect",
     }
 )
+# The backend's own versions of these are replaced by ours.
+_NOT_RELAYED = _HOP_BY_HOP | {name.lower() for name in SECURITY_HEADERS} | {"server", "date"}
+
+
+class Timeouts:
+    """Wall-clock limits for each phase of a client connection, in seconds.
+
+    ``idle``: a keep-alive connection waiting for its next request; ``header``: the request line
+    and headers, from their first byte; ``body``: the whole request body; ``write``: each send of
+    the answer to a client that does not read; ``linger``: draining an unread body before closing.
+    """
+
+    def __init__(
+        self,
+        *,
+        idle: float = 30.0,
+        header: float = 10.0,
+        body: float = 20.0,
+        write: float = 30.0,
+        linger: float = 2.0,
+    ) -> None:
+        self.idle = idle
+        self.header = header
+        self.body = body
+        self.write = write
+        self.linger = linger
 
 
 class BackendPool:
@@ -59,6 +115,7 @@ class BackendPool:
 
     Saves a TCP handshake and a server thread per request, as CloudFront's origin keep-alive does.
     A reused connection the backend has closed in the meantime is retried once on a fresh one.
+    Only a connection whose last answer was read to its end may come back (``release``).
     """
 
     def __init__(self, host: str, port: int, timeout: float, max_idle: int = 64) -> None:
@@ -103,6 +160,8 @@ class FrontServer(ThreadingHTTPServer):
         static_root: str | Path,
         backend_url: str,
         backend_timeout: float = BACKEND_TIMEOUT_SECONDS,
+        timeouts: Timeouts | None = None,
+        max_connections: int = MAX_CONNECTIONS,
         access_log: Callable[[str], None] | None = None,
     ) -> None:
         parts = urlsplit(backend_url)
@@ -110,8 +169,33 @@ class FrontServer(ThreadingHTTPServer):
             raise ValueError(f"backend URL must be http://HOST:PORT, got {backend_url!r}")
         self.static_root = Path(static_root).resolve()
         self.backend = BackendPool(parts.hostname, parts.port, backend_timeout)
+        self.timeouts = timeouts or Timeouts()
         self.access_log = access_log
+        self._slots = threading.BoundedSemaphore(max_connections)
         super().__init__(address, FrontHandler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Serve in a new thread, unless ``max_connections`` are open: then close at once."""
+        if not self._slots.acquire(blocking=False):
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that vanished mid-answer is normal; anything else is a bug worth a traceback."""
+        if isinstance(sys.exc_info()[1], OSError):
+            return
+        super().handle_error(request, client_address)
 
     def server_close(self) -> None:
         super().server_close()
@@ -133,14 +217,114 @@ class FrontHandler(BaseHTTPRequestHandler):
         # Headers and body leave in separate sends: without this, Nagle's algorithm and the
         # client's delayed ACK can hold the body back for 40 ms.
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.reader = DeadlineReader(self.connection)
+        self.body_length = 0
+        self._unread_input = False
+        self._started = time.monotonic()
+
+    # ------------------------------------------------------------------ connection loop
+    def handle(self) -> None:
+        self.close_connection = True
+        self.handle_one_request()
+        while not self.close_connection:
+            self.handle_one_request()
+        if self._unread_input:
+            self._linger()
+
+    def handle_one_request(self) -> None:
+        """Read one request within the time limits, frame it strictly, and answer it."""
+        self.close_connection = True
+        self.command = ""
+        self.requestline = ""
+        self.request_version = "HTTP/1.1"
+        timeouts = self.server.timeouts
+        try:
+            self.reader.set_timeout(timeouts.idle)
+            if not self.reader.wait_for_data():
+                return  # the client closed its keep-alive connection
+        except OSError:  # TimeoutError included: idle too long, close quietly
+            return
+        self._started = time.monotonic()
+        self.reader.set_timeout(timeouts.header)
+        try:
+            try:
+                complete = self._read_head()
+            except FramingError as exc:
+                self._unread_input = True
+                self._send_json(exc.status, exc.code, exc.message)
+                return
+            except TimeoutError:
+                self._unread_input = True
+                self._send_json(408, "request_timeout", "The request headers took too long.")
+                return
+            if complete:
+                self._route()
+        except OSError:  # the client stopped reading or went away: nothing left to tell it
+            self.close_connection = True
+
+    def _read_head(self) -> bool:
+        """Request line and headers into ``command``/``path``/``headers``; False on EOF."""
+        raw = self.reader.readline(MAX_LINE_BYTES + 1)
+        if raw in (b"\r\n", b"\n"):  # RFC 9112 2.2: ignore one empty line before a request
+            raw = self.reader.readline(MAX_LINE_BYTES + 1)
+        if not raw.endswith(b"\n") and len(raw) <= MAX_LINE_BYTES:
+            return False
+        self.requestline = raw.rstrip(b"\r\n")[:200].decode("latin-1")
+        line = parse_request_line(raw)
+        self.command, self.path, self.request_version = line.method, line.target, line.version_text
+        fields: list[tuple[str, str]] = []
+        total = len(raw)
+        while True:
+            raw = self.reader.readline(MAX_LINE_BYTES + 1)
+            if raw in (b"\r\n", b"\n"):
+                break
+            if not raw.endswith(b"\n") and len(raw) <= MAX_LINE_BYTES:
+                return False
+            total += len(raw)
+            too_long = len(raw) > MAX_LINE_BYTES or total > MAX_HEADER_BYTES
+            if too_long or len(fields) >= MAX_HEADER_LINES:
+                raise FramingError(431, "headers_too_large", "The request headers are too large.")
+            fields.append(parse_header_line(raw))
+        self.body_length = body_length(fields, line.version)
+        message = http.client.HTTPMessage()
+        for name, value in fields:
+            message[name] = value
+        self.headers = message
+        tokens = {
+            t.strip().lower() for v in message.get_all("Connection", []) for t in v.split(",")
+        }
+        keep_alive = line.version >= (1, 1) or "keep-alive" in tokens
+        self.close_connection = "close" in tokens or not keep_alive
+        return True
+
+    def _linger(self) -> None:
+        """Half-close, then drop what the client still sends for a moment, then close.
+
+        Closing a socket with unread input makes the kernel send a reset, which can destroy the
+        answer in flight; this is Apache's and nginx's "lingering close".
+        """
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_WR)
+            self.reader.set_timeout(self.server.timeouts.linger)
+            dropped = 0
+            while dropped < _LINGER_BYTES:
+                chunk = self.reader.read(_CHUNK)
+                if not chunk:
+                    break
+                dropped += len(chunk)
 
     # ------------------------------------------------------------------ routing
     def _route(self) -> None:
-        self._started = time.monotonic()
         path = self.path.split("?", 1)[0]
         if path in PROXIED_PATHS:
             self._proxy()
-        elif self.command in ("GET", "HEAD"):
+            return
+        if self.body_length:
+            # Static paths never read a body: end the connection after the answer, so the body's
+            # bytes are never taken for the next request.
+            self._unread_input = True
+            self.close_connection = True
+        if self.command in ("GET", "HEAD"):
             self._static()
         else:
             self._send_json(
@@ -149,8 +333,6 @@ class FrontHandler(BaseHTTPRequestHandler):
                 "Only GET and HEAD are allowed here.",
                 extra={"Allow": "GET, HEAD"},
             )
-
-    do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _route
 
     # ------------------------------------------------------------------ static files
     def _static(self) -> None:
@@ -177,34 +359,50 @@ class FrontHandler(BaseHTTPRequestHandler):
         return candidate if candidate.is_file() else None
 
     # ------------------------------------------------------------------ proxy
-    def _proxy(self) -> None:
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            self._send_json(411, "length_required", "Send the body with a Content-Length.")
-            return
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            length = -1
-        if length < 0:
-            self._send_json(400, "invalid_request", "Content-Length is not a number.")
-            return
+    def _read_body(self) -> bytes | None:
+        """The request body, read within the body time limit; None if an answer was sent."""
+        length = self.body_length
         if length > MAX_BODY_BYTES:
+            self._unread_input = True
             self._send_json(413, "payload_too_large", "The request body is too large.")
+            return None
+        expect = self.headers.get("Expect")
+        if expect is not None:
+            if expect.strip().lower() != "100-continue":
+                self._unread_input = True
+                self._send_json(417, "expectation_failed", "Only Expect: 100-continue works.")
+                return None
+            if length and self.request_version == "HTTP/1.1":
+                self.handle_expect_100()
+        self.reader.set_timeout(self.server.timeouts.body)
+        try:
+            body = self.reader.read(length) if length else b""
+        except TimeoutError:
+            self._unread_input = True
+            self._send_json(408, "request_timeout", "The request body took too long.")
+            return None
+        if len(body) < length:  # the client went away before sending it all
+            self.close_connection = True
+            return None
+        return body
+
+    def _proxy(self) -> None:
+        body = self._read_body()
+        if body is None:
             return
-        body = self.rfile.read(length) if length else None
         headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP}
         client_ip = self.client_address[0]
         prior = self.headers.get("X-Forwarded-For")
         headers["X-Forwarded-For"] = f"{prior}, {client_ip}" if prior else client_ip
         headers["X-Forwarded-Proto"] = "http"
         headers["X-Forwarded-Host"] = self.headers.get("Host", "")
-        if body is not None:
+        if body or self.command not in ("GET", "HEAD", "DELETE", "OPTIONS"):
             headers["Content-Length"] = str(len(body))
         pool = self.server.backend
         while True:
             conn, reused = pool.acquire()
             try:
-                conn.request(self.command, self.path, body=body, headers=headers)
+                conn.request(self.command, self.path, body=body or None, headers=headers)
                 response = conn.getresponse()
             except TimeoutError:
                 conn.close()
@@ -221,25 +419,33 @@ class FrontHandler(BaseHTTPRequestHandler):
                 self._send_json(502, "bad_gateway", "The chat API is not reachable right now.")
                 return
             break
-        if self._relay(response) and not response.will_close:
+        complete = self._relay(response)
+        # A HEAD answer has no body to frame: whatever a backend sent after its headers would be
+        # read as the next answer on that connection, so it is never reused.
+        if complete and self.command != "HEAD" and response.isclosed() and not response.will_close:
             pool.release(conn)
         else:
             conn.close()
 
     def _relay(self, response: http.client.HTTPResponse) -> bool:
         """Stream the backend's answer to the client; return whether it was read completely."""
+        self.connection.settimeout(self.server.timeouts.write)
         self.send_response(response.status, response.reason)
         length = response.getheader("Content-Length")
         for name, value in response.getheaders():
-            if name.lower() not in _HOP_BY_HOP and name.lower() not in ("server", "date"):
+            if name.lower() not in _NOT_RELAYED:
                 self.send_header(name, value)
+        self._send_security_headers()
         if length is not None and length.isdigit():
             self.send_header("Content-Length", length)
         else:
-            self.send_header("Connection", "close")
             self.close_connection = True
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         try:
+            if self.command == "HEAD":
+                response.read()  # nothing, by RFC 9110; http.client knows, and marks it closed
             while self.command != "HEAD":
                 chunk = response.read(_CHUNK)
                 if not chunk:
@@ -254,6 +460,10 @@ class FrontHandler(BaseHTTPRequestHandler):
         return True
 
     # ------------------------------------------------------------------ responses
+    def _send_security_headers(self) -> None:
+        for name, value in SECURITY_HEADERS.items():
+            self.send_header(name, value)
+
     def _send_json(
         self, status: int, code: str, message: str, extra: dict[str, str] | None = None
     ) -> None:
@@ -263,12 +473,17 @@ class FrontHandler(BaseHTTPRequestHandler):
     def _send_bytes(
         self, status: int, body: bytes, content_type: str, extra: dict[str, str] | None = None
     ) -> None:
+        if self._unread_input:
+            self.close_connection = True
+        self.connection.settimeout(self.server.timeouts.write)
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("X-Content-Type-Options", "nosniff")
+        self._send_security_headers()
         for name, value in (extra or {}).items():
             self.send_header(name, value)
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
@@ -278,7 +493,8 @@ class FrontHandler(BaseHTTPRequestHandler):
         sink = self.server.access_log
         if sink is not None:
             elapsed_ms = (time.monotonic() - self._started) * 1000
-            sink(f"{self.command} {self.path[:200]} {status} {elapsed_ms:.0f} ms")
+            target = self.path[:200] if self.command else "-"
+            sink(f"{self.command or '-'} {target} {status} {elapsed_ms:.0f} ms")
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silence BaseHTTPRequestHandler's own lines; ``_log`` writes one line per request."""

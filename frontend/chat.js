@@ -3,9 +3,10 @@
 // bubbles in js/view.js, strings in js/i18n.js. When ready it sets <html data-ready="1">.
 
 import { ChatError, postChat } from "./js/api.js";
-import { DEFAULT_LANG, LOCALE_IDS, applyStrings, normalizeLang, t } from "./js/i18n.js";
+import { DEFAULT_LANG, applyStrings, normalizeLang, t } from "./js/i18n.js";
+import { dialogIsOpen, turnLocale } from "./js/locale.js";
 import { Store } from "./js/store.js";
-import { MAX_CHARS, textLength } from "./js/text.js";
+import { MAX_CHARS, isBlank, textLength } from "./js/text.js";
 import { renderEntry } from "./js/view.js";
 
 export { MAX_CHARS };
@@ -27,6 +28,7 @@ const els = {
 const store = new Store();
 const state = {
   lang: DEFAULT_LANG,
+  explicitLang: false, // the user picked the language in the menu: every turn uses it
   entries: [],
   busy: false,
   inflight: null, // AbortController of the request in flight
@@ -82,7 +84,7 @@ function updateControls() {
   const hint = over ? t(state.lang, "tooLong", { max: MAX_CHARS }) : t(state.lang, "inputHint");
   if (els.hint.textContent !== hint) els.hint.textContent = hint; // a live region: only on change
   els.hint.classList.toggle("over", over);
-  els.send.disabled = state.busy || over || count === 0;
+  els.send.disabled = state.busy || over || count === 0 || isBlank(text);
 }
 
 function setBusy(busy) {
@@ -111,19 +113,41 @@ function autoGrow() {
 
 // --- sending ----------------------------------------------------------------------------------
 
+function isRefusedSession(err) {
+  return err instanceof ChatError && err.status === 400 && err.code === "invalid_session_id";
+}
+
+/** One turn; a session id the server no longer accepts is forgotten and the turn resent once. */
+async function send(request, signal) {
+  try {
+    return await postChat(request, { signal });
+  } catch (err) {
+    if (!request.sessionId || !isRefusedSession(err) || signal.aborted) throw err;
+    store.forgetSessionId();
+    store.saveDialogLocale(null); // that Lex dialog is gone with its session
+    return postChat({ ...request, sessionId: null }, { signal });
+  }
+}
+
 async function deliver(userEntry) {
   const controller = new AbortController();
   state.inflight = controller;
   setBusy(true);
-  const request = {
-    text: userEntry.text,
-    sessionId: store.sessionId(),
-    localeId: LOCALE_IDS[state.lang],
-  };
+  const localeId = turnLocale(userEntry.text, {
+    lang: state.lang,
+    explicit: state.explicitLang,
+    openDialogLocale: store.loadDialogLocale(),
+  });
+  if (userEntry.localeId !== localeId) {
+    userEntry.localeId = localeId; // shown on the bubble when it is not the page's language
+    replaceNode(userEntry);
+  }
+  const request = { text: userEntry.text, sessionId: store.sessionId(), localeId };
   try {
-    const reply = await postChat(request, { signal: controller.signal });
+    const reply = await send(request, controller.signal);
     if (state.inflight !== controller) return; // superseded by "New conversation"
-    if (reply.sessionId && reply.sessionId !== request.sessionId) store.setSessionId(reply.sessionId);
+    store.setSessionId(reply.sessionId);
+    store.saveDialogLocale(dialogIsOpen(reply) ? localeId : null);
     userEntry.pending = false;
     if (reply.source === "llm" && reply.intent?.state === "Failed") {
       // The fallback could not get an answer (LLM down, slow, busy, not configured): it answers 200
@@ -178,7 +202,7 @@ function failTurn(userEntry, details) {
 function submit() {
   const text = els.input.value;
   const count = textLength(text);
-  if (state.busy || count === 0 || count > MAX_CHARS) return;
+  if (state.busy || count === 0 || count > MAX_CHARS || isBlank(text)) return;
   const entry = { kind: "user", id: newId(), text, time: new Date().toISOString(), pending: true };
   append(entry);
   persist();
@@ -216,9 +240,12 @@ function newConversation() {
   els.input.focus();
 }
 
-function setLanguage(lang) {
+function setLanguage(lang, { explicit = false } = {}) {
   state.lang = lang;
-  store.saveLang(lang);
+  if (explicit) {
+    state.explicitLang = true;
+    store.saveLang(lang);
+  }
   document.documentElement.lang = lang;
   document.title = t(lang, "pageTitle");
   applyStrings(document, lang);
@@ -256,7 +283,9 @@ function wire() {
     autoGrow();
     updateControls();
   });
-  els.lang.addEventListener("change", () => setLanguage(normalizeLang(els.lang.value) || DEFAULT_LANG));
+  els.lang.addEventListener("change", () =>
+    setLanguage(normalizeLang(els.lang.value) || DEFAULT_LANG, { explicit: true }),
+  );
   els.newConversation.addEventListener("click", newConversation);
 }
 
@@ -281,14 +310,12 @@ function restore() {
 }
 
 function init() {
-  store.sessionId(); // created now, so each tab has its own from the first load
   restore();
+  const chosen = normalizeLang(store.loadLang());
   const lang =
-    normalizeLang(store.loadLang()) ||
-    (navigator.languages || [navigator.language]).map(normalizeLang).find(Boolean) ||
-    DEFAULT_LANG;
+    chosen || (navigator.languages || [navigator.language]).map(normalizeLang).find(Boolean) || DEFAULT_LANG;
   wire();
-  setLanguage(lang);
+  setLanguage(lang, { explicit: Boolean(chosen) });
   persist();
   els.input.disabled = false;
   autoGrow();

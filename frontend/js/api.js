@@ -82,7 +82,8 @@ export async function postChat(
       response = await fetchImpl(url, {
         method: "POST",
         headers: { "Content-Type": "application/json", Accept: "application/json" },
-        body: JSON.stringify({ text, sessionId, localeId }),
+        // No sessionId on a first turn: the server issues one and returns it.
+        body: JSON.stringify(sessionId ? { text, sessionId, localeId } : { text, localeId }),
         signal: controller.signal,
         credentials: "same-origin",
         cache: "no-store",

@@ -39,6 +39,10 @@ const STRINGS = {
     serverSaid: "서버: {message}",
     noReply: "(답변 없음)",
     conversationCleared: "새 대화를 시작했습니다.",
+    sentIn: "{language}로 보냄",
+    sentInTitle: "메시지가 {language}여서 봇의 {locale} 로캘로 보냈습니다.",
+    language_ko_KR: "한국어",
+    language_en_US: "영어",
   },
   en: {
     pageTitle: "Lex + LLM chatbot",
@@ -73,6 +77,10 @@ const STRINGS = {
     serverSaid: "Server: {message}",
     noReply: "(no answer)",
     conversationCleared: "Started a new conversation.",
+    sentIn: "Sent in {language}",
+    sentInTitle: "The message is in {language}, so it went to the bot's {locale} locale.",
+    language_ko_KR: "Korean",
+    language_en_US: "English",
   },
 };
 

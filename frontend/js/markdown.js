@@ -5,16 +5,19 @@
 //   1. raw HTML in the Markdown is not passed through: marked's `html` renderer escapes it, so
 //      `<img onerror=...>` shows up as text, the way the model wrote it;
 //   2. DOMPurify keeps only a short allow-list of tags and attributes (no script/style/iframe/img/
-//      form, no event handlers, no style) and only http(s)/mailto links;
+//      form, no event handlers, no style) and only https/mailto links;
 //   3. the result is inserted as a DOM fragment (RETURN_DOM_FRAGMENT), never assigned to innerHTML.
+// Links then get links.js's rules: no plain http:, no empty links, the real host shown.
 // If either library failed to load, the answer is shown as plain text with textContent.
+
+import { checkLinks } from "./links.js";
 
 const ALLOWED_TAGS = [
   "p", "br", "strong", "em", "del", "s", "code", "pre", "blockquote", "ul", "ol", "li", "a",
   "h1", "h2", "h3", "h4", "h5", "h6", "hr", "table", "thead", "tbody", "tr", "th", "td",
 ];
 const ALLOWED_ATTR = ["href", "title", "start", "align"];
-const SAFE_URL = /^(?:https?:|mailto:)/i;
+const SAFE_URL = /^(?:https:|mailto:)/i;
 
 const PURIFY_CONFIG = {
   ALLOWED_TAGS,
@@ -72,6 +75,7 @@ export function renderMarkdown(el, text) {
   try {
     const html = engine.parser.parse(String(text));
     const fragment = engine.purify.sanitize(html, PURIFY_CONFIG);
+    checkLinks(fragment);
     el.replaceChildren(fragment);
     el.classList.add("markdown");
   } catch {

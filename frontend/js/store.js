@@ -1,5 +1,8 @@
-// What the page remembers. Per tab (sessionStorage): the Lex session id, the conversation and the
-// draft, so a reload restores everything. Across tabs (localStorage): the chosen UI language.
+// What the page remembers. Per tab (sessionStorage): the session id the server issued, the
+// conversation, the draft and the locale of a Lex dialog waiting for an answer, so a reload
+// restores everything. Across tabs (localStorage): the UI language the user chose in the menu.
+// The page never makes up a session id: the server issues one with its first answer
+// (docs/contracts.md, "Session ids").
 // Storage can be disabled or full; then the page keeps working from memory for this load.
 
 const KEYS = {
@@ -7,6 +10,7 @@ const KEYS = {
   log: "chat.log",
   draft: "chat.draft",
   lang: "chat.lang",
+  dialogLocale: "chat.dialogLocale",
 };
 export const MAX_LOG_ENTRIES = 200;
 const SESSION_ID_PATTERN = /^[0-9a-zA-Z._:-]{2,100}$/; // Lex V2's own rule
@@ -32,13 +36,6 @@ function memoryStorage() {
   };
 }
 
-/** A random session id that satisfies Lex's pattern (a UUID; 36 characters). */
-export function newSessionId() {
-  if (globalThis.crypto && typeof crypto.randomUUID === "function") return crypto.randomUUID();
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 export class Store {
   constructor(session = storage("session"), local = storage("local")) {
     this.session = session || memoryStorage();
@@ -53,18 +50,31 @@ export class Store {
     }
   }
 
-  /** This tab's session id, created on first use. */
+  /** The session id the server issued to this tab, or null before its first answer. */
   sessionId() {
-    let id = this.session.getItem(KEYS.sessionId);
-    if (!id || !SESSION_ID_PATTERN.test(id)) {
-      id = newSessionId();
-      this.#set(this.session, KEYS.sessionId, id);
-    }
-    return id;
+    const id = this.session.getItem(KEYS.sessionId);
+    return id && SESSION_ID_PATTERN.test(id) ? id : null;
   }
 
   setSessionId(id) {
-    if (SESSION_ID_PATTERN.test(id)) this.#set(this.session, KEYS.sessionId, id);
+    if (typeof id === "string" && SESSION_ID_PATTERN.test(id)) {
+      this.#set(this.session, KEYS.sessionId, id);
+    }
+  }
+
+  /** After the server refused the id (a restarted server, a new key): the next turn gets a new one. */
+  forgetSessionId() {
+    this.session.removeItem(KEYS.sessionId);
+  }
+
+  /** The locale of a Lex dialog waiting for the user's answer, or null. */
+  loadDialogLocale() {
+    return this.session.getItem(KEYS.dialogLocale);
+  }
+
+  saveDialogLocale(localeId) {
+    if (localeId) this.#set(this.session, KEYS.dialogLocale, localeId);
+    else this.session.removeItem(KEYS.dialogLocale);
   }
 
   /** The saved conversation: a list of plain entries (see chat.js), oldest first. */
@@ -90,6 +100,7 @@ export class Store {
     else this.session.removeItem(KEYS.draft);
   }
 
+  /** The UI language the user chose in the menu (an explicit choice), or null. */
   loadLang() {
     return this.local.getItem(KEYS.lang);
   }
@@ -98,11 +109,11 @@ export class Store {
     this.#set(this.local, KEYS.lang, lang);
   }
 
-  /** Forgets the conversation and starts a fresh session id; the draft and language stay. */
+  /** Forgets the conversation and its session id (the server issues a new one); the draft and
+   * language stay. */
   resetConversation() {
     this.session.removeItem(KEYS.log);
-    const id = newSessionId();
-    this.#set(this.session, KEYS.sessionId, id);
-    return id;
+    this.session.removeItem(KEYS.sessionId);
+    this.session.removeItem(KEYS.dialogLocale);
   }
 }

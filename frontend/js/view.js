@@ -1,7 +1,7 @@
 // Builds message bubbles from conversation entries. Text goes in with textContent; only LLM answers
 // go through the sanitising Markdown renderer (markdown.js). Nothing here uses innerHTML.
 
-import { t } from "./i18n.js";
+import { LOCALE_IDS, t } from "./i18n.js";
 import { renderMarkdown } from "./markdown.js";
 
 function el(tag, className, text) {
@@ -75,6 +75,14 @@ export function renderEntry(entry, lang, { onRetry } = {}) {
     if (entry.failed) item.classList.add("msg-failed");
     item.append(hiddenLabel(t(lang, "youSay")));
     item.append(el("div", "msg-body", entry.text));
+    if (entry.localeId && entry.localeId !== LOCALE_IDS[lang]) {
+      // The text was plainly in another of the bot's languages, so the turn went to that locale.
+      const language = t(lang, `language_${entry.localeId}`);
+      const badge = el("span", "badge badge-locale", t(lang, "sentIn", { language }));
+      badge.dataset.locale = entry.localeId;
+      badge.title = t(lang, "sentInTitle", { language, locale: entry.localeId });
+      meta.append(badge);
+    }
   } else if (entry.kind === "bot") {
     const source = entry.source === "llm" ? "llm" : "lex";
     item.classList.add("msg-bot");

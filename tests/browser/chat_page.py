@@ -79,8 +79,10 @@ class ChatPage:
         self.page.select_option("#lang", lang)
         expect(self.page.locator("html")).to_have_attribute("lang", lang)
 
-    def session_id(self) -> str:
-        return str(self.page.evaluate("sessionStorage.getItem('chat.sessionId')"))
+    def session_id(self) -> str | None:
+        """The session id the server issued to this tab (None before its first answer)."""
+        value = self.page.evaluate("sessionStorage.getItem('chat.sessionId')")
+        return None if value is None else str(value)
 
     def bot_text(self, index: int) -> str:
         return self.bots.nth(index).locator(".msg-body").inner_text().strip()

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import unicodedata
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
 
@@ -122,6 +126,74 @@ def test_counter_and_send_button_state(chat: ChatPage) -> None:
 
     chat.input.fill("가" * 1024)
     expect(chat.send_button).to_be_enabled()
+
+
+TEXT_RULE_CASES = json.loads(
+    (Path(__file__).resolve().parents[1] / "support" / "text_rule_cases.json").read_text("utf-8")
+)["cases"]
+
+
+def test_the_page_applies_the_apis_text_rule_to_every_shared_case(chat: ChatPage) -> None:
+    """tests/support/text_rule_cases.json: the API's own cases, through the page's text.js."""
+    got = chat.page.evaluate(
+        """async (cases) => {
+          const rule = await import("/js/text.js");
+          return cases.map((c) => ({name: c.name, output: rule.cleanText(c.input),
+                                    blank: rule.isBlank(c.input), utf16: rule.textLength(c.input)}));
+        }""",
+        TEXT_RULE_CASES,
+    )
+    expected = [
+        {"name": c["name"], "output": c["output"], "blank": c["blank"], "utf16": c["utf16"]}
+        for c in TEXT_RULE_CASES
+    ]
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "count", "sendable"),
+    [
+        (unicodedata.normalize("NFD", "안녕하세요"), 5, True),  # 12 jamo in NFD, 5 syllables
+        ("\u200b\u2060\ufeff\u200e\u202e\u2066", 0, False),  # zero-width and bidi only
+        ("\u200d\ufe0f \u3164", 4, False),  # what is left is invisible: blank, like the API says
+        ("a\u202eb\u00adc", 3, True),  # a bidi override and a soft hyphen are dropped
+        ("👨\u200d👩\u200d👧", 8, True),  # a ZWJ sequence keeps its joiners
+        ("🏴\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f", 14, True),  # tags
+    ],
+    ids=["nfd-hangul", "invisible-only", "blank", "bidi", "zwj", "tags"],
+)
+def test_the_counter_and_send_button_follow_the_text_rule(
+    chat: ChatPage, text: str, count: int, sendable: bool
+) -> None:
+    chat.set_language("en")
+    chat.input.fill(text)
+    expect(chat.page.locator("#counter")).to_have_text(f"{count} / 1024")
+    if sendable:
+        expect(chat.send_button).to_be_enabled()
+    else:
+        expect(chat.send_button).to_be_disabled()
+        chat.input.press("Enter")
+        expect(chat.users).to_have_count(0)
+        assert chat.chat_bodies == []  # invisible text never costs a call
+
+
+def test_nfd_text_at_the_limit_is_sendable_and_the_api_agrees(chat: ChatPage) -> None:
+    """2,048 UTF-16 units as typed (NFD), 1,024 after NFC: the page sends it; the API takes it."""
+    chat.set_language("ko")
+    text = unicodedata.normalize("NFD", "가" * 1024)
+    assert len(text) == 2048
+    chat.input.fill(text)
+    expect(chat.page.locator("#counter")).to_have_text("1024 / 1024")
+    expect(chat.send_button).to_be_enabled()
+
+    chat.input.press("Enter")
+    expect(chat.bots).not_to_have_count(0)
+    chat.wait_idle()
+    expect(chat.errors).to_have_count(0)
+
+    chat.input.fill(unicodedata.normalize("NFD", "가" * 1025))
+    expect(chat.page.locator("#counter")).to_have_text("1025 / 1024")
+    expect(chat.send_button).to_be_disabled()
 
 
 def test_emoji_count_two_each_like_the_api(chat: ChatPage) -> None:
