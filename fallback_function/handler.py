@@ -15,6 +15,7 @@ from aws_lambda_powertools import Logger
 from llm_fallback.config import Settings
 from llm_fallback.event import LexEvent
 from llm_fallback.messages import Notice, notice_text
+from llm_fallback.metrics import FallbackMetrics
 from llm_fallback.response import close_failed
 from llm_fallback.service import FallbackService
 
@@ -46,5 +47,6 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         return _answer(event, context)  # not a Lambda context (a bare harness): no context keys
     except Exception:
         logger.exception("unexpected error in the fallback code hook")
+        FallbackMetrics.from_env(logger=logger).failed("unavailable")
         lex_event = LexEvent(event)
         return close_failed(lex_event, notice_text(Notice.UNAVAILABLE, lex_event.locale_id))
