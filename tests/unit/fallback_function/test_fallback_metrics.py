@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from lex_emulator.cfn_template import import_handler, load_template, resolve_function
 from llm_fallback.config import Settings
 from llm_fallback.errors import (
     LLMAuthError,
@@ -24,7 +25,6 @@ from llm_fallback.llm import ChatMessage, Completion
 from llm_fallback.metrics import FallbackMetrics
 from llm_fallback.pricing import PriceTable
 from llm_fallback.service import FallbackService
-from lex_emulator.cfn_template import import_handler, load_template, resolve_function
 from tests.support import emf
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
