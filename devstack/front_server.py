@@ -29,6 +29,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from devstack.frontend_files import content_type_for, request_path_to_key
+from devstack.metrics_store import MetricsStore
+from devstack.stats_routes import StatsRoutes
 
 __all__ = ["PROXIED_PATHS", "FrontServer", "main"]
 
@@ -104,7 +106,9 @@ class FrontServer(ThreadingHTTPServer):
         backend_url: str,
         backend_timeout: float = BACKEND_TIMEOUT_SECONDS,
         access_log: Callable[[str], None] | None = None,
+        stats: StatsRoutes | None = None,
     ) -> None:
+        self.stats = stats
         parts = urlsplit(backend_url)
         if parts.scheme != "http" or not parts.hostname or parts.port is None:
             raise ValueError(f"backend URL must be http://HOST:PORT, got {backend_url!r}")
@@ -138,7 +142,10 @@ class FrontHandler(BaseHTTPRequestHandler):
     def _route(self) -> None:
         self._started = time.monotonic()
         path = self.path.split("?", 1)[0]
-        if path in PROXIED_PATHS:
+        stats = self.server.stats.respond(self.command, path) if self.server.stats else None
+        if stats is not None:
+            self._send_bytes(stats.status, stats.body, stats.content_type, stats.headers)
+        elif path in PROXIED_PATHS:
             self._proxy()
         elif self.command in ("GET", "HEAD"):
             self._static()
@@ -296,6 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--quiet", action="store_true", help="no access log")
+    parser.add_argument("--metrics-file", default=None, help="EMF lines for the /stats/ page")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _stop)
 
@@ -308,6 +316,7 @@ def main(argv: list[str] | None = None) -> int:
             static_root=args.root,
             backend_url=args.backend,
             access_log=None if args.quiet else log,
+            stats=StatsRoutes(MetricsStore(Path(args.metrics_file))) if args.metrics_file else None,
         )
     except OSError as exc:
         print(
