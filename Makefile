@@ -9,7 +9,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := help
 .PHONY: help install dev test lint typecheck pytest unit functional browser cfn-lint sam-validate \
-        build bench deploy lock clean frontend-deps
+        build bench deploy lock clean frontend-deps insights
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -35,10 +35,10 @@ dev: install ## Run the whole stack locally on http://127.0.0.1:$(PORT)/
 
 lint: install ## ruff
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check chalice_app fallback_function lex_emulator devstack
+	$(BIN)/ruff format --check chalice_app fallback_function lex_emulator devstack insights
 
 typecheck: install ## mypy (strict on the packages)
-	$(BIN)/mypy chalice_app/app.py chalice_app/chalicelib fallback_function/handler.py fallback_function/llm_fallback lex_emulator devstack
+	$(BIN)/mypy chalice_app/app.py chalice_app/chalicelib fallback_function/handler.py fallback_function/llm_fallback lex_emulator devstack insights
 
 unit: install ## Unit tests (no I/O)
 	$(BIN)/pytest -q tests/unit
@@ -71,6 +71,9 @@ deploy: build ## sam deploy with samconfig.toml (a changed bot gets a new versio
 	$(BIN)/python -m devstack.publish_bot_version .aws-sam/build/template.yaml
 	$(BIN)/sam deploy --config-file samconfig.toml
 	$(BIN)/python -m devstack.upload_frontend --config-file samconfig.toml
+
+insights: install ## Suggest intents from conversation logs: LOGS=<file> or LOG_GROUP=<name>, OUT=<dir>
+	$(BIN)/python -m insights $(if $(LOGS),--logs '$(LOGS)',$(if $(LOG_GROUP),--log-group '$(LOG_GROUP)',$(error set LOGS=<file> or LOG_GROUP=<name>))) --out '$(or $(OUT),insights-out)' --template template.yaml
 
 lock: ## Re-pin the whole dependency tree into constraints.txt
 	$(BIN)/python -m pip freeze --exclude-editable > constraints.txt

@@ -36,9 +36,7 @@ TAIL_FACTOR = 2.5
 def normalise(text: str) -> str:
     """The form utterances are counted and compared in: NFKC, lower case, letters and digits."""
     text = unicodedata.normalize("NFKC", text).lower()
-    kept = "".join(
-        ch if unicodedata.category(ch)[0] in "LN" or ch == "'" else " " for ch in text
-    )
+    kept = "".join(ch if unicodedata.category(ch)[0] in "LN" or ch == "'" else " " for ch in text)
     return _SPACE.sub(" ", kept).strip()
 
 

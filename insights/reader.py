@@ -49,21 +49,30 @@ def _timestamp(raw: Any) -> dt.datetime | None:
     return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
 
 
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _entry(data: dict[str, Any]) -> Turn | None:
     text = data.get("inputTranscript")
     if not isinstance(text, str) or not text.strip():
         return None
-    bot = data.get("bot") if isinstance(data.get("bot"), dict) else {}
-    state = data.get("sessionState") if isinstance(data.get("sessionState"), dict) else {}
-    intent_data = state.get("intent") if isinstance(state.get("intent"), dict) else {}
+    bot = _mapping(data.get("bot"))
+    state = _mapping(data.get("sessionState"))
+    intent_data = _mapping(state.get("intent"))
     intent = intent_data.get("name") if isinstance(intent_data.get("name"), str) else ""
     missed = data.get("missedUtterance")
     if isinstance(missed, str):
         missed = missed.lower() == "true"
     is_missed = bool(missed) or intent == FALLBACK_INTENT
-    messages = data.get("messages") if isinstance(data.get("messages"), list) else []
+    raw_messages = data.get("messages")
+    messages: list[Any] = raw_messages if isinstance(raw_messages, list) else []
     answer = next(
-        (m["content"] for m in messages if isinstance(m, dict) and isinstance(m.get("content"), str)),
+        (
+            m["content"]
+            for m in messages
+            if isinstance(m, dict) and isinstance(m.get("content"), str)
+        ),
         "",
     )
     locale = bot.get("localeId") if isinstance(bot.get("localeId"), str) else ""
