@@ -109,12 +109,11 @@ def intent_name(
         if top
         else "Suggested" + "".join(p.capitalize() for p in locale.split("_"))
     )
-    name, n = base, index
-    if not top:
-        name = f"{base}{n:02d}"
+    name = base if top else f"{base}{index:02d}"
+    n = index
     while name in taken or not _NAME.fullmatch(name):
-        n += 1
         name = f"{base}{n:02d}"
+        n += 1
     taken.add(name)
     return name
 
