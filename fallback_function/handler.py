@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Tracer
 
 from llm_fallback.config import Settings
 from llm_fallback.event import LexEvent
@@ -20,6 +20,7 @@ from llm_fallback.response import close_failed
 from llm_fallback.service import FallbackService
 
 logger = Logger()  # service name from POWERTOOLS_SERVICE_NAME
+tracer = Tracer()  # X-Ray when the template's Tracing parameter is Enabled; a no-op otherwise
 _CONTEXT_FIELDS = ("function_name", "memory_limit_in_mb", "invoked_function_arn", "aws_request_id")
 
 
@@ -40,6 +41,7 @@ def _logged(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return _answer(event, context)
 
 
+@tracer.capture_lambda_handler(capture_response=False)  # never the user's words in a trace
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     try:
         if all(hasattr(context, name) for name in _CONTEXT_FIELDS):
