@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 
 from llm_fallback.config import Settings
 from llm_fallback.event import LexEvent
@@ -18,9 +18,10 @@ from llm_fallback.messages import Notice, notice_text
 from llm_fallback.metrics import FallbackMetrics
 from llm_fallback.response import close_failed
 from llm_fallback.service import FallbackService
+from llm_fallback.tracing import make_tracer
 
 logger = Logger()  # service name from POWERTOOLS_SERVICE_NAME
-tracer = Tracer()  # X-Ray when the template's Tracing parameter is Enabled; a no-op otherwise
+tracer = make_tracer()  # X-Ray when Tracing=Enabled and the SDK is packaged; else a no-op
 _CONTEXT_FIELDS = ("function_name", "memory_limit_in_mb", "invoked_function_arn", "aws_request_id")
 
 
