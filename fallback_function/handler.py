@@ -18,10 +18,9 @@ from llm_fallback.messages import Notice, notice_text
 from llm_fallback.metrics import FallbackMetrics
 from llm_fallback.response import close_failed
 from llm_fallback.service import FallbackService
-from llm_fallback.tracing import make_tracer
+from llm_fallback.tracing import traced
 
 logger = Logger()  # service name from POWERTOOLS_SERVICE_NAME
-tracer = make_tracer()  # X-Ray when Tracing=Enabled and the SDK is packaged; else a no-op
 _CONTEXT_FIELDS = ("function_name", "memory_limit_in_mb", "invoked_function_arn", "aws_request_id")
 
 
@@ -42,7 +41,7 @@ def _logged(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return _answer(event, context)
 
 
-@tracer.capture_lambda_handler(capture_response=False)  # never the user's words in a trace
+@traced  # X-Ray subsegment when Tracing=Enabled and the SDK is packaged
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     try:
         if all(hasattr(context, name) for name in _CONTEXT_FIELDS):
