@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from collections.abc import Sequence
@@ -74,8 +75,14 @@ def run(llm: TokenLLM, event: dict[str, Any], logger: Any = None, prices: PriceT
 
 
 def test_an_answer_emits_answered_latency_tokens_and_cost(load_event: Any, capsys: Any) -> None:
-    run(TokenLLM(), load_event("lexV2FallbackEn"))
-    got = {d.name: d for d in emf.data(capsys.readouterr().out)}
+    event = load_event("lexV2FallbackEn")
+    run(TokenLLM(), event)
+    out = capsys.readouterr().out
+    for blob in emf.blobs(out):  # no user text, session id or key anywhere in a blob
+        text = json.dumps(blob, ensure_ascii=False)
+        for private in (event["inputTranscript"], event["sessionId"], "sk-unit-secret-key"):
+            assert private not in text
+    got = {d.name: d for d in emf.data(out)}
     assert set(got) == {
         "FallbackAnswered",
         "LlmLatency",
