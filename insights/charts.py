@@ -45,8 +45,9 @@ def line_chart(title: str, labels: Sequence[str], values: Sequence[float], *, pe
         )
     every = max(1, len(labels) // 8)
     for i in range(0, len(labels), every):
+        anchor = "end" if points[i][0] > W - 60 else "middle"
         out.append(
-            f'<text x="{points[i][0]:.1f}" y="{H - BOTTOM + 14}" text-anchor="middle" '
+            f'<text x="{points[i][0]:.1f}" y="{H - BOTTOM + 14}" text-anchor="{anchor}" '
             f'font-size="9">{escape(labels[i])}</text>'
         )
     out.append("</svg>")
