@@ -28,6 +28,7 @@ class Turn:
     intent: str
     missed: bool
     answer: str
+    answered: bool = True  # the intent did not end Failed (a fallback that got a notice did)
 
 
 @dataclass
@@ -83,6 +84,7 @@ def _entry(data: dict[str, Any]) -> Turn | None:
         intent=intent or (FALLBACK_INTENT if is_missed else ""),
         missed=is_missed,
         answer=answer,
+        answered=intent_data.get("state") != "Failed",
     )
 
 

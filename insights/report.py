@@ -95,7 +95,7 @@ def analyse(
             if norm:
                 texts[turn.locale][norm] += 1
                 shown[norm][turn.text] += 1
-                if norm not in answers and turn.answer:
+                if norm not in answers and turn.answer and turn.answered:
                     answers[norm] = turn.answer
         if stats.lines % progress_every == 0:
             progress(f"read {stats.lines:,} lines ({stats.turns:,} turns)")

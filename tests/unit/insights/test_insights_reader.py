@@ -44,6 +44,9 @@ def test_a_matched_turn_is_not_missed_and_junk_is_skipped() -> None:
     stats = ReadStats()
     turns = list(read_turns([json.dumps(matched), "garbage", "{}", "", json.dumps(ENTRY)], stats))
     assert [t.missed for t in turns] == [False, True]
+    failed = {**ENTRY, "sessionState": {"intent": {"name": "FallbackIntent", "state": "Failed"}}}
+    turn = parse_line(json.dumps(failed))
+    assert turn is not None and turn.missed and not turn.answered  # a notice, not an answer
     assert (stats.lines, stats.turns, stats.skipped) == (5, 2, 2)
 
 
