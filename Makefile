@@ -9,7 +9,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := help
 .PHONY: help install dev test lint typecheck pytest unit functional browser cfn-lint sam-validate \
-        build bench deploy destroy lock clean frontend-deps
+        build bench deploy destroy lock clean frontend-deps insights
 .PHONY: container-runtime lambda-image sam-invoke sam-api dev-sam sam-tests chalice-config
 
 help: ## List the targets
@@ -38,10 +38,10 @@ dev: install ## Run the whole stack locally on http://127.0.0.1:$(PORT)/
 
 lint: install ## ruff
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check chalice_app fallback_function lex_emulator devstack deploytools
+	$(BIN)/ruff format --check chalice_app fallback_function lex_emulator devstack deploytools insights
 
 typecheck: install ## mypy (strict on the packages)
-	$(BIN)/mypy chalice_app/app.py chalice_app/chalicelib fallback_function/handler.py fallback_function/llm_fallback lex_emulator devstack deploytools
+	$(BIN)/mypy chalice_app/app.py chalice_app/chalicelib fallback_function/handler.py fallback_function/llm_fallback lex_emulator devstack deploytools insights
 
 unit: install ## Unit tests (no I/O)
 	$(BIN)/pytest -q tests/unit
@@ -113,6 +113,9 @@ sam-tests: build lambda-image ## Only the tests/sam tier (SAM CLI in containers)
 
 chalice-config: install ## Generate chalice_app/.chalice config + policy-$(STAGE).json from the code and the SAM stack's outputs
 	$(BIN)/python -m deploytools.chalice_config --stage $(STAGE) --config-file samconfig.toml
+
+insights: install ## Suggest intents from conversation logs: LOGS=<file> or LOG_GROUP=<name>, OUT=<dir>
+	$(BIN)/python -m insights $(if $(LOGS),--logs '$(LOGS)',$(if $(LOG_GROUP),--log-group '$(LOG_GROUP)',$(error set LOGS=<file> or LOG_GROUP=<name>))) --out '$(or $(OUT),insights-out)' --template template.yaml
 
 lock: ## Re-pin the whole dependency tree into constraints.txt, and the fallback's hash-pinned lock
 	$(BIN)/python -m pip freeze --exclude-editable > constraints.txt

@@ -85,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
             output=out,
             access_log=not args.quiet,
             startup_timeout=args.startup_timeout,
+            data_dir=".devstack",
         )
     except (ConfigError, StackError) as exc:
         print(f"devstack: {exc}", file=out)
@@ -99,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         pids = ", ".join(f"{name} {pid}" for name, pid in stack.pids.items())
         print(f"devstack: processes: {pids}", flush=True)
         print(f"Chat page: {stack.url}", flush=True)
+        print(f"Stats page: {stack.url}stats/ (conversation log: .devstack/)", flush=True)
         print("devstack: Ctrl-C stops everything.", flush=True)
         while True:
             failure = stack.wait(timeout=0.5)

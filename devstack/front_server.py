@@ -53,6 +53,8 @@ from devstack.http_request import (
     parse_request_line,
 )
 from devstack.security_headers import SECURITY_HEADERS
+from devstack.metrics_store import MetricsStore
+from devstack.stats_routes import StatsRoutes
 
 __all__ = ["PROXIED_PATHS", "FrontServer", "Timeouts", "main"]
 
@@ -163,7 +165,9 @@ class FrontServer(ThreadingHTTPServer):
         timeouts: Timeouts | None = None,
         max_connections: int = MAX_CONNECTIONS,
         access_log: Callable[[str], None] | None = None,
+        stats: StatsRoutes | None = None,
     ) -> None:
+        self.stats = stats
         parts = urlsplit(backend_url)
         if parts.scheme != "http" or not parts.hostname or parts.port is None:
             raise ValueError(f"backend URL must be http://HOST:PORT, got {backend_url!r}")
@@ -316,7 +320,10 @@ class FrontHandler(BaseHTTPRequestHandler):
     # ------------------------------------------------------------------ routing
     def _route(self) -> None:
         path = self.path.split("?", 1)[0]
-        if path in PROXIED_PATHS:
+        stats = self.server.stats.respond(self.command, path) if self.server.stats else None
+        if stats is not None:
+            self._send_bytes(stats.status, stats.body, stats.content_type, stats.headers)
+        elif path in PROXIED_PATHS:
             self._proxy()
             return
         if self.body_length:
@@ -512,6 +519,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--quiet", action="store_true", help="no access log")
+    parser.add_argument("--metrics-file", default=None, help="EMF lines for the /stats/ page")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _stop)
 
@@ -524,6 +532,7 @@ def main(argv: list[str] | None = None) -> int:
             static_root=args.root,
             backend_url=args.backend,
             access_log=None if args.quiet else log,
+            stats=StatsRoutes(MetricsStore(Path(args.metrics_file))) if args.metrics_file else None,
         )
     except OSError as exc:
         print(

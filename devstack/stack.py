@@ -38,6 +38,7 @@ from devstack.config import (
     parse_env_vars,
     select_llm_mode,
 )
+from devstack.metrics_store import MetricsFileWriter
 from devstack.processes import ChildProcess, LineSink, ProcessError
 from lex_emulator.cfn_template import TemplateError, load_template
 
@@ -91,8 +92,11 @@ class Stack:
         access_log: bool = False,
         startup_timeout: float = STARTUP_TIMEOUT_SECONDS,
         clock: Callable[[], float] = time.monotonic,
+        data_dir: str | Path | None = None,
     ) -> None:
-        """``environ`` supplies OPENAI_* overrides (the command passes ``os.environ``; tests pass
+        """``data_dir`` keeps this run's metrics (``metrics.jsonl``, for /stats/) and the
+        conversation log (``conversation-log.jsonl``, appended); None means a temporary folder.
+        ``environ`` supplies OPENAI_* overrides (the command passes ``os.environ``; tests pass
         nothing, so a developer's key never changes a test). ``output`` receives the children's
         lines, prefixed with their names; None discards them (they are still kept for errors).
         """
@@ -104,6 +108,8 @@ class Stack:
         self._clock = clock
         self._sink = stream_sink(output) if output is not None else _quiet
         self._access_log = access_log
+        self._data_dir = Path(data_dir).resolve() if data_dir else None
+        self._own_data_dir: str | None = None
         try:
             self._template = load_template(self.template_path)
             self.env_vars: EnvVars = apply_llm_overrides(
@@ -181,6 +187,9 @@ class Stack:
             for child in reversed(self._children):
                 child.stop()
             self._remove_tmpdir()
+            if self._own_data_dir is not None:
+                shutil.rmtree(self._own_data_dir, ignore_errors=True)
+                self._own_data_dir = None
             self._done.set()
 
     def _remove_tmpdir(self) -> None:
@@ -206,11 +215,16 @@ class Stack:
         inner = INNER_HOST
         lex_port = free_port(inner)
         lex_url = f"http://{inner}:{lex_port}"
+        data_dir = self._data_dir or Path(tempfile.mkdtemp(prefix="devstack-data-"))
+        if self._data_dir is None:
+            self._own_data_dir = str(data_dir)
+        self._sink = MetricsFileWriter(data_dir / "metrics.jsonl").tee(self._sink)
         emulator = self._child(
             "lex",
             "Lex emulator",
-            "lex_emulator",
+            "devstack.conversation_log",
             [
+                *("--log", str(data_dir / "conversation-log.jsonl"), "--"),
                 *("--template", template, "--host", inner),
                 *("--port", str(lex_port), "--env-vars", str(env_file)),
             ],
@@ -242,6 +256,7 @@ class Stack:
             "devstack.front_server",
             ["--backend", api_url, "--root", str(self.frontend)]
             + ["--host", self.host, "--port", str(self.port)]
+            + ["--metrics-file", str(data_dir / "metrics.jsonl")]
             + ([] if self._access_log else ["--quiet"]),
             base_env,
         )

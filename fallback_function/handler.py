@@ -16,8 +16,10 @@ from aws_lambda_powertools import Logger
 from llm_fallback.config import Settings
 from llm_fallback.event import LexEvent
 from llm_fallback.messages import Notice, notice_text
+from llm_fallback.metrics import FallbackMetrics
 from llm_fallback.response import close_failed
 from llm_fallback.service import FallbackService
+from llm_fallback.tracing import traced
 
 logger = Logger()  # service name from POWERTOOLS_SERVICE_NAME
 _CONTEXT_FIELDS = ("function_name", "memory_limit_in_mb", "invoked_function_arn", "aws_request_id")
@@ -42,6 +44,7 @@ def _logged(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return _answer(event, context)
 
 
+@traced  # X-Ray subsegment when Tracing=Enabled and the SDK is packaged
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     try:
         if all(hasattr(context, name) for name in _CONTEXT_FIELDS):
@@ -49,5 +52,6 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         return _answer(event, context)  # not a Lambda context (a bare harness): no context keys
     except Exception:
         logger.exception("unexpected error in the fallback code hook")
+        FallbackMetrics.from_env(logger=logger).failed("unavailable")
         lex_event = LexEvent(event)
         return close_failed(lex_event, notice_text(Notice.UNAVAILABLE, lex_event.locale_id))

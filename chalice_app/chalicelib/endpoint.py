@@ -33,6 +33,7 @@ from chalicelib.lex_client import get_lex_runtime
 from chalicelib.logs import get_logger
 from chalicelib.session_ids import SessionIds, session_hash
 from chalicelib.session_key import default_session_ids
+from chalicelib.metrics import record_error, record_turn
 from chalicelib.validation import (
     check_content_type,
     parse_chat_request,
@@ -77,14 +78,19 @@ def handle_chat(
             localeId=chat_request.locale_id,
             textLength=len(chat_request.text),
         )
+        lex_started = time.perf_counter()
         body = run_chat_turn(chat_request, settings, lex_factory(settings))
+        lex_ms = (time.perf_counter() - lex_started) * 1000
     except ChatApiError as err:
         _log_error(err, fields, started)
+        record_error(err.code)
         return error_response(err)
     except Exception:
         fields.update(status=500, code=InternalError.code, durationMs=_elapsed_ms(started))
         get_logger().exception("chat request failed unexpectedly", extra={"fields": fields})
+        record_error(InternalError.code)
         return error_response(InternalError())
+    record_turn(body["source"], lex_ms)
     intent = body["intent"]
     fields.update(
         status=200,
@@ -122,6 +128,7 @@ def make_error_format_middleware(
         event: Request | None, get_response: Callable[[Request | None], Response]
     ) -> Response:
         if event is not None and event.path not in routes:
+            record_error(NotFoundError.code)
             return error_response(NotFoundError())
         try:
             response = get_response(event)
@@ -161,6 +168,7 @@ def _rewrite_chalice_error(response: Response) -> Response:
         status_kept = status  # e.g. a 429 or 503: keep Chalice's status, use our body
     else:
         status_kept = err.status
+    record_error(err.code)
     get_logger().warning(
         "Chalice answered on its own; rewritten to the API's error format",
         extra={

@@ -56,6 +56,8 @@ class Completion:
     model: str
     finish_reason: str
     attempts: int
+    input_tokens: int | None = None
+    output_tokens: int | None = None
 
 
 class LLMClient(Protocol):
@@ -225,4 +227,17 @@ class OpenAIChat:
                 raise
             raise error from exc
         text, finish_reason, model = _text_of(completion)
-        return Completion(text=text, model=model, finish_reason=finish_reason, attempts=attempt)
+        usage = getattr(completion, "usage", None)
+        return Completion(
+            text=text,
+            model=model,
+            finish_reason=finish_reason,
+            attempts=attempt,
+            input_tokens=_count(getattr(usage, "prompt_tokens", None)),
+            output_tokens=_count(getattr(usage, "completion_tokens", None)),
+        )
+
+
+def _count(value: Any) -> int | None:
+    """A token count from ``usage``; None when the server sent none (some local servers)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None

@@ -7,6 +7,7 @@ key), ``llm_factory`` (settings, key -> ``LLMClient``) and ``remaining_ms`` (the
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -24,6 +25,7 @@ from llm_fallback.errors import (
 from llm_fallback.event import LexEvent
 from llm_fallback.llm import MIN_ATTEMPT_SECONDS, ChatMessage, LLMClient, OpenAIChat
 from llm_fallback.messages import Notice, notice_text
+from llm_fallback.metrics import FallbackMetrics, cause_of
 from llm_fallback.secrets import resolve_api_key
 from llm_fallback.text import fit_utf16, utf16_len, well_formed
 
@@ -76,7 +78,9 @@ class FallbackService:
         logger: logging.Logger | Any,
         key_resolver: KeyResolver = resolve_api_key,
         llm_factory: LLMFactory = default_llm_factory,
+        metrics: FallbackMetrics | None = None,
     ) -> None:
+        self._metrics = metrics or FallbackMetrics.from_env(logger=logger)
         self._settings = settings
         self._logger = logger
         self._resolve_key = key_resolver
@@ -107,6 +111,7 @@ class FallbackService:
         user_text = well_formed(raw_text).strip()
         if not user_text:
             self._logger.info("empty transcript; asking the user again")
+            self._metrics.failed("empty_input")
             return response.close_failed(event, notice_text(Notice.EMPTY_INPUT, event.locale_id))
 
         attributes = event.session_attributes
@@ -125,16 +130,21 @@ class FallbackService:
             *past,
             {"role": "user", "content": user_text},
         ]
+        asked_at: float | None = None
         try:
             api_key = self._resolve_key(self._settings)
             budget = self.budget_seconds(remaining_ms() if remaining_ms else None)
             if budget < MIN_ATTEMPT_SECONDS:
                 raise LLMTimeout("too little time left to ask the LLM")
+            asked_at = time.perf_counter()
             completion = self._llm_factory(self._settings, api_key).complete(
                 messages, budget_seconds=budget
             )
+            llm_ms = (time.perf_counter() - asked_at) * 1000
         except LLMError as error:
             self._log_failure(error, event)
+            latency = None if asked_at is None else (time.perf_counter() - asked_at) * 1000
+            self._metrics.failed(cause_of(error), latency_ms=latency)
             return response.close_failed(event, notice_text(notice_for(error), event.locale_id))
 
         self._logger.info(
@@ -147,6 +157,12 @@ class FallbackService:
                 "answer_chars": len(completion.text),
                 "history_turns": len(past),
             },
+        )
+        self._metrics.answered(
+            latency_ms=llm_ms,
+            model=completion.model or self._settings.model,
+            input_tokens=completion.input_tokens,
+            output_tokens=completion.output_tokens,
         )
         updated = history.append_exchange(
             past, user_text, completion.text, self._settings.history_turns
