@@ -320,10 +320,7 @@ class FrontHandler(BaseHTTPRequestHandler):
     # ------------------------------------------------------------------ routing
     def _route(self) -> None:
         path = self.path.split("?", 1)[0]
-        stats = self.server.stats.respond(self.command, path) if self.server.stats else None
-        if stats is not None:
-            self._send_bytes(stats.status, stats.body, stats.content_type, stats.headers)
-        elif path in PROXIED_PATHS:
+        if path in PROXIED_PATHS:
             self._proxy()
             return
         if self.body_length:
@@ -331,6 +328,10 @@ class FrontHandler(BaseHTTPRequestHandler):
             # bytes are never taken for the next request.
             self._unread_input = True
             self.close_connection = True
+        stats = self.server.stats.respond(self.command, path) if self.server.stats else None
+        if stats is not None:
+            self._send_bytes(stats.status, stats.body, stats.content_type, stats.headers)
+            return
         if self.command in ("GET", "HEAD"):
             self._static()
         else:
