@@ -52,8 +52,8 @@ from devstack.http_request import (
     parse_header_line,
     parse_request_line,
 )
-from devstack.security_headers import SECURITY_HEADERS
 from devstack.metrics_store import MetricsStore
+from devstack.security_headers import SECURITY_HEADERS
 from devstack.stats_routes import StatsRoutes
 
 __all__ = ["PROXIED_PATHS", "FrontServer", "Timeouts", "main"]

@@ -31,9 +31,9 @@ from chalicelib.errors import (
 )
 from chalicelib.lex_client import get_lex_runtime
 from chalicelib.logs import get_logger
+from chalicelib.metrics import record_error, record_turn
 from chalicelib.session_ids import SessionIds, session_hash
 from chalicelib.session_key import default_session_ids
-from chalicelib.metrics import record_error, record_turn
 from chalicelib.validation import (
     check_content_type,
     parse_chat_request,
