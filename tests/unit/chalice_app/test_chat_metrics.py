@@ -7,11 +7,14 @@ from chalice.app import Request
 
 from chalicelib.endpoint import handle_chat
 from chalicelib.errors import LexThrottledError, LexTimeoutError
+from chalicelib.session_ids import SessionIds
 from tests.support import emf
 
 ENV = {"LEX_BOT_ID": "LOCALBOTID", "LEX_BOT_ALIAS_ID": "TSTALIASID"}
 TEXT = "my secret question about invoices"
-SESSION = "s1.someSessionIdThatMustNotLeak"
+# Fixed random bytes: every new conversation gets this same (valid, server-issued) id.
+SESSIONS = SessionIds(b"k" * 32, random_bytes=lambda n: b"\x07" * n)
+SESSION = SESSIONS.issue()
 
 
 def request(body: str) -> Request:
@@ -40,7 +43,7 @@ class FakeLex:
 
 def chat(lex: FakeLex, body: str = f'{{"text": "{TEXT}"}}') -> int:
     response = handle_chat(
-        request(body), env=ENV, lex_factory=lambda _s: lex, make_session_id=lambda: SESSION
+        request(body), env=ENV, lex_factory=lambda _s: lex, sessions_factory=lambda _s: SESSIONS
     )
     return response.status_code
 

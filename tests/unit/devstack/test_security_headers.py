@@ -19,14 +19,6 @@ from lex_emulator.cfn_template import load_template
 ROOT = Path(__file__).resolve().parents[3]
 POLICY = "SecurityHeadersPolicy"
 
-# Until the lead merges i9-deploy's SecurityHeadersPolicy into main, this branch's template has no
-# such resource and the tests below fail with a message saying so. strict=True: once the resource
-# is there and matches, XPASS fails the run, so this marker must then be removed.
-pytestmark = pytest.mark.xfail(
-    strict=True, reason="template.yaml gets SecurityHeadersPolicy from branch i9-deploy"
-)
-
-
 def policy_config(template: dict[str, Any]) -> dict[str, Any]:
     resource = template["Resources"].get(POLICY)
     assert resource is not None, (
