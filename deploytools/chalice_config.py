@@ -50,7 +50,11 @@ RESOURCES: dict[str, tuple[str, ...]] = {
     "lex:RecognizeText": (
         "arn:{partition}:lex:{region}:{account}:bot-alias/{bot_id}/{bot_alias_id}",
     ),
+    # The HMAC key that signs session ids (template: SessionKeySecret, output SessionKeySecretArn).
+    "secretsmanager:GetSecretValue": ("{session_key_secret_arn}",),
 }
+# Stack outputs the generated config needs.
+REQUIRED_OUTPUTS = ("BotId", "BotAliasId", "SessionKeySecretArn")
 LOG_ACTIONS = ("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents")
 
 
@@ -66,6 +70,7 @@ class StackFacts:
     account: str
     bot_id: str
     bot_alias_id: str
+    session_key_secret_arn: str
 
 
 def read_samconfig(path: str | Path, env: str = "default") -> tuple[str, str | None]:
@@ -105,7 +110,7 @@ def read_stack(cloudformation: Any, stack_name: str) -> StackFacts:
         raise ChaliceConfigError(f"stack {stack_name} not found: run make deploy first")
     stack = stacks[0]
     outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
-    missing = [key for key in ("BotId", "BotAliasId") if not outputs.get(key)]
+    missing = [key for key in REQUIRED_OUTPUTS if not outputs.get(key)]
     if missing:
         raise ChaliceConfigError(f"stack {stack_name} has no output {', '.join(missing)}")
     arn = stack["StackId"].split(":")
@@ -116,6 +121,7 @@ def read_stack(cloudformation: Any, stack_name: str) -> StackFacts:
         account=arn[4],
         bot_id=outputs["BotId"],
         bot_alias_id=outputs["BotAliasId"],
+        session_key_secret_arn=outputs["SessionKeySecretArn"],
     )
 
 
@@ -167,6 +173,7 @@ def update_config(config: dict[str, Any], stage: str, facts: StackFacts) -> dict
     env = stage_config.setdefault("environment_variables", {})
     env["LEX_BOT_ID"] = facts.bot_id
     env["LEX_BOT_ALIAS_ID"] = facts.bot_alias_id
+    env["SESSION_KEY_SECRET_ARN"] = facts.session_key_secret_arn
     env.pop("LEX_ENDPOINT_URL", None)
     return out
 

@@ -24,11 +24,16 @@ ACCOUNT = "210987654321"
 REGION = "ap-northeast-2"
 BOT_ID = "ABCDE12345"
 ALIAS_ID = "LIVE123456"
+SESSION_KEY_ARN = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:SessionKeySecret-AbCdEf"
 
 
 class FakeCloudFormation:
     def __init__(self, outputs: dict[str, str] | None = None, error: Exception | None = None):
-        self.outputs = {"BotId": BOT_ID, "BotAliasId": ALIAS_ID} if outputs is None else outputs
+        self.outputs = (
+            {"BotId": BOT_ID, "BotAliasId": ALIAS_ID, "SessionKeySecretArn": SESSION_KEY_ARN}
+            if outputs is None
+            else outputs
+        )
         self.error = error
         self.asked: list[str] = []
 
@@ -65,7 +70,7 @@ def test_generated_policy_is_exactly_the_code_calls_on_the_one_alias(app_copy: P
     assert cfn.asked == ["lex-llm-chatbot"]
     policy = json.loads(policy_path.read_text())
     called = actions_called(app_copy)
-    assert called == {"lex:RecognizeText"}
+    assert called == {"lex:RecognizeText", "secretsmanager:GetSecretValue"}
     lex = [s for s in policy["Statement"] if s["Action"] == "lex:RecognizeText"]
     assert lex == [
         {
@@ -75,7 +80,9 @@ def test_generated_policy_is_exactly_the_code_calls_on_the_one_alias(app_copy: P
             "Resource": [f"arn:aws:lex:{REGION}:{ACCOUNT}:bot-alias/{BOT_ID}/{ALIAS_ID}"],
         }
     ]
-    others = [s for s in policy["Statement"] if s["Action"] != "lex:RecognizeText"]
+    secret = [s for s in policy["Statement"] if s["Action"] == "secretsmanager:GetSecretValue"]
+    assert [s["Resource"] for s in secret] == [[SESSION_KEY_ARN]]
+    others = [s for s in policy["Statement"] if s["Sid"] != "lexRecognizeText" and s not in secret]
     assert [s["Sid"] for s in others] == ["WriteOwnLogs"]
     for resource in others[0]["Resource"]:
         assert resource.startswith(
@@ -87,6 +94,7 @@ def test_generated_policy_is_exactly_the_code_calls_on_the_one_alias(app_copy: P
     assert stage["iam_policy_file"] == "policy-prod.json"
     assert stage["environment_variables"]["LEX_BOT_ID"] == BOT_ID
     assert stage["environment_variables"]["LEX_BOT_ALIAS_ID"] == ALIAS_ID
+    assert stage["environment_variables"]["SESSION_KEY_SECRET_ARN"] == SESSION_KEY_ARN
 
 
 def test_chalice_package_of_a_generated_config_passes_cfn_lint(
@@ -163,6 +171,10 @@ def test_an_action_without_a_resource_rule_stops_the_generation(app_copy: Path) 
             "does not exist",
         ),
         (FakeCloudFormation(outputs={"BotId": BOT_ID}), "no output BotAliasId"),
+        (
+            FakeCloudFormation(outputs={"BotId": BOT_ID, "BotAliasId": ALIAS_ID}),
+            "no output SessionKeySecretArn",
+        ),
     ],
 )
 def test_clear_errors(app_copy: Path, cfn: FakeCloudFormation, message: str) -> None:
