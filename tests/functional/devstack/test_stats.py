@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from devstack import Stack
+from insights.reader import ReadStats, read_turns
 from tests.fakes.fake_openai import FakeOpenAI
 
 REPO = Path(__file__).resolve().parents[3]
@@ -108,6 +109,11 @@ def test_stats_count_what_was_sent(run) -> None:
         (text, source == "llm") for text, source in sent
     ]
     assert all(e["operationName"] == "RecognizeText" and e["bot"]["localeId"] for e in entries)
+    # ... which make insights reads as it reads Lex's own.
+    stats = ReadStats()
+    turns = list(read_turns(log.read_text(encoding="utf-8").splitlines(), stats))
+    assert stats.skipped == 0 and [t.missed for t in turns] == [s == "llm" for _, s in sent]
+    assert [t.answered for t in turns if t.missed] == [True, True, True, False]
 
 
 def test_the_stats_page_and_its_files_are_served_on_the_same_origin(run) -> None:
