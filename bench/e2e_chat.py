@@ -7,8 +7,8 @@ p99, throughput and errors. A response counts as an error unless it is HTTP 200 
 source and answer.
 
 The baseline is a bare boto3 ``lexv2-runtime`` ``recognize_text`` round trip to a trivial local
-server (``tests.fakes.fake_lex.FakeLex``: a canned answer over real HTTP), measured in the same run,
-half before and half after the stack's rows.
+server (``tests.fakes.fake_lex.FakeLex``, a canned answer over real HTTP, in a process of its own
+like the stack's servers), measured in the same run, half before and half after the stack's rows.
 
 Targets (checked in the same run, since the machine is noisy):
   * zero errors in every row;
@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import subprocess
 import sys
 import threading
 import time
@@ -41,7 +42,6 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from devstack import Stack  # noqa: E402
-from tests.fakes.fake_lex import FakeLex  # noqa: E402
 from tests.fakes.fake_openai import FakeOpenAI  # noqa: E402
 
 CONCURRENCY = (1, 8, 32)
@@ -161,14 +161,34 @@ def run_row(url: str, turn: str, concurrency: int, requests: int, max_seconds: f
     return row
 
 
+_TRIVIAL_SERVER = (
+    "import sys\n"
+    "from tests.fakes.fake_lex import FakeLex\n"
+    "with FakeLex() as lex:\n"
+    "    print(lex.endpoint_url, flush=True)\n"
+    "    sys.stdin.read()  # until the bench closes our stdin\n"
+)
+
+
 def bare_boto3_round_trips(count: int) -> list[float]:
     """Seconds per ``recognize_text`` from a warm boto3 client to a trivial local server."""
     import boto3
 
-    with FakeLex() as lex:
+    server = subprocess.Popen(
+        [sys.executable, "-c", _TRIVIAL_SERVER],
+        cwd=REPO,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        endpoint_url = server.stdout.readline().strip()
+        if not endpoint_url.startswith("http://"):
+            raise RuntimeError(f"the trivial Lex server did not start: {endpoint_url!r}")
         client = boto3.client(
             "lexv2-runtime",
-            endpoint_url=lex.endpoint_url,
+            endpoint_url=endpoint_url,
             region_name="us-east-1",
             aws_access_key_id="testing",
             aws_secret_access_key="testing",
@@ -185,6 +205,14 @@ def bare_boto3_round_trips(count: int) -> list[float]:
             )
             if i >= 5:  # the first calls open the connection and warm botocore's caches
                 samples.append(time.perf_counter() - began)
+    finally:
+        if server.stdin is not None:
+            server.stdin.close()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
     return samples
 
 
