@@ -32,6 +32,9 @@ per-round ratios (paired, so noise that hits a whole round cancels out).
 Targets: chat API <= 1.3 x floor; fallback <= 1.25 x (openai floor + secretsmanager floor).
 Also prints ``python -X importtime`` top offenders (cumulative) for each handler's cold run.
 
+This measures the source tree on the development interpreter; ``bench/cold_start_deployed.py``
+measures what is deployed (the python3.13 ``sam build`` output after a zip round trip, read-only).
+
 Run: ``python bench/cold_start.py [--rounds N]``. Exit status 0 whether or not a target is met;
 non-zero if a run fails.
 """

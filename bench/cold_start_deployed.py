@@ -130,12 +130,9 @@ class _Context:
 with open({event_path!r}, encoding="utf-8") as _f:
     _event = json.load(_f)
 def _turn(i):
-    event = dict(_event)
-    if "body" in event:  # API Gateway: a fresh session per turn, so every turn is a first turn
-        body = json.loads(event["body"])
-        body["sessionId"] = body["sessionId"] + "-" + str(i)
-        event["body"] = json.dumps(body, ensure_ascii=False)
-    return _handler(event, _Context())
+    # API Gateway's event has no sessionId: the server starts (and names) a new session every
+    # turn, so every turn is a first turn
+    return _handler(dict(_event), _Context())
 _RESULT = _turn(0)
 _T2 = time.perf_counter()
 _C2 = time.process_time()
@@ -386,7 +383,7 @@ def main(argv: list[str] | None = None) -> int:
 
             def fresh_chat_event() -> None:
                 body = json.loads(chat_event["body"])
-                body["sessionId"] = f"bench-{uuid.uuid4().hex}"
+                body.pop("sessionId", None)  # the server issues session ids
                 event = {**chat_event, "body": json.dumps(body, ensure_ascii=False)}
                 chat_event_path.write_text(json.dumps(event, ensure_ascii=False), encoding="utf-8")
 
