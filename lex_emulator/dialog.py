@@ -239,6 +239,7 @@ class DialogEngine(DialogFlow):
         self._classifiers: dict[tuple[str, str], Classifier] = {}
         self._slot_types: dict[tuple[str, str], dict[str, Any]] = {}
         self._runners: dict[str, CodeHookRunner] = {}
+        self._gated: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {}
         for bot in catalog.bots:
             for locale in bot.locales.values():
                 key = (bot.logical_id, locale.locale_id)
@@ -247,6 +248,9 @@ class DialogEngine(DialogFlow):
                     classifier = classifier_factory(locale.locale_id)
                     classifier.fit(data)
                     self._classifiers[key] = classifier
+                self._gated[key] = {
+                    i.name: i.flow.input_contexts for i in locale.intents if i.flow.input_contexts
+                }
                 self._slot_types[key] = {
                     name: self._filler.slot_type(spec) for name, spec in locale.slot_types.items()
                 }
@@ -279,13 +283,14 @@ class DialogEngine(DialogFlow):
         turn.contexts_at_start = {id(c) for c in session.active_contexts}
         classifier = self._classifiers.get((bot.logical_id, locale.locale_id))
         turn.predictions = self._predict(turn, classifier) if classifier else []
-        names = contexts.active_names(session.active_contexts)
-        turn.predictions = [
-            (name, score)
-            for name, score in turn.predictions
-            if (found := locale.intent(name)) is None
-            or contexts.allowed(found.flow.input_contexts, names)
-        ]
+        gated = self._gated.get((bot.logical_id, locale.locale_id))
+        if gated:  # intents with InputContexts are candidates only while those are active
+            names = contexts.active_names(session.active_contexts)
+            turn.predictions = [
+                (name, score)
+                for name, score in turn.predictions
+                if name not in gated or contexts.allowed(gated[name], names)
+            ]
         action = session.dialog_action or {}
         intent = session.intent
         active = locale.intent(intent["name"]) if intent else None
@@ -742,6 +747,8 @@ class DialogEngine(DialogFlow):
         out: list[dict[str, Any]] = []
         placed = False
         for name, score in ranked:
+            if len(out) >= _MAX_INTERPRETATIONS:
+                break  # the rest would be cut anyway (a 150-intent bot ranks 150)
             if not placed and score < threshold:
                 out.append(fallback)
                 placed = True
