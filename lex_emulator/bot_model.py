@@ -570,7 +570,12 @@ def _intent(
     if confirm and _is_active(ctx, confirm, c_where):
         prompt = ctx.mapping(confirm.get("PromptSpecification"), f"{c_where}.PromptSpecification")
         confirmation = _messages(
-            ctx, prompt.get("MessageGroupsList"), f"{c_where}.PromptSpecification.MessageGroupsList"
+            ctx,
+            prompt.get("MessageGroupsList"),
+            f"{c_where}.PromptSpecification.MessageGroupsList",
+            ordered=_ordered(
+                ctx, prompt, f"{c_where}.PromptSpecification.MessageSelectionStrategy"
+            ),
         )
         if not confirmation:
             raise ctx.fail(f"{c_where}.PromptSpecification", "needs a confirmation prompt")

@@ -127,6 +127,48 @@ def _multi_bot(loc: str) -> str:
     )
 
 
+KITCHEN_SINK = bot_template(
+    locale(
+        "ko_KR",
+        [
+            intent(
+                "Book",
+                ["예약할게요", "{When} 예약"],
+                [
+                    slot(
+                        "When",
+                        "AMAZON.Date",
+                        "언제 오시나요?",
+                        slot_extra={
+                            "Description": "방문일",
+                            "ObfuscationSetting": {"ObfuscationSettingType": "DefaultObfuscation"},
+                        },
+                        WaitAndContinueSpecification={
+                            "IsActive": False,
+                            "WaitingResponse": messages("기다릴게요."),
+                            "ContinueResponse": messages("계속할게요."),
+                        },
+                    )
+                ],
+                closing="{When}에 예약했어요.",
+                Description="예약",
+                DisplayName="예약하기",
+            )
+        ],
+        Description="한국어",
+        VoiceSettings={"VoiceId": "Seoyeon", "Engine": "neural"},
+        CustomVocabulary={"CustomVocabularyItems": [{"Phrase": "예약"}]},
+    ),
+    bot_extra={
+        "Description": "kitchen sink",
+        "AutoBuildBotLocales": True,
+        "BotTags": [{"Key": "team", "Value": "chat"}],
+        "TestBotAliasSettings": {
+            "Description": "test",
+            "SentimentAnalysisSettings": {"DetectSentiment": False},
+        },
+    },
+)
 # -- messages -----------------------------------------------------------------------------------
 
 VARIATIONS = bot_template(
@@ -493,6 +535,25 @@ CASES = [
             "BotLocale.VoiceSettings is not implemented",
             "Bot.BotFileS3Location is not implemented",
         ),
+    ),
+    Case(
+        "cfn-lint-clean-kitchen-sink-loads-and-warns",
+        KITCHEN_SINK,
+        "ko_KR",
+        CFN_BOT,
+        SCHEMA_Q,
+        (
+            Turn("예약할게요", {"sessionState.dialogAction.slotToElicit": "When"}),
+            Turn("내일", {"messages.0.content": "2026-01-06에 예약했어요."}),
+        ),
+        startup_warnings=(
+            "Slot.ObfuscationSetting is not implemented",
+            "SlotValueElicitationSetting.WaitAndContinueSpecification is not implemented",
+            "BotLocale.VoiceSettings is not implemented",
+            "BotLocale.CustomVocabulary is not implemented",
+            "TestBotAliasSettings.SentimentAnalysisSettings is not implemented",
+        ),
+        note="every template cfn-lint accepts loads; what the emulator ignores is named",
     ),
     Case(
         "regex-wildcard-refused",
