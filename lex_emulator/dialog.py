@@ -200,6 +200,7 @@ class DialogEngine(DialogFlow):
         turn = Turn(bot, alias, locale, session, text, today, dict(request_attributes or {}))
         if session_state:
             self.apply_session_state(locale, session, session_state)
+            turn.__post_init__()  # an intent the client sends as Fulfilled was not fulfilled here
         contexts.expire(session, self._clock())
         turn.contexts_at_start = {id(c) for c in session.active_contexts}
         classifier = self._classifiers.get((bot.logical_id, locale.locale_id))
