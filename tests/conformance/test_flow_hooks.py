@@ -314,6 +314,26 @@ CASES: list[Any] = [
         ],
     ),
     FlowCase(
+        id="hook-sets-active-context",
+        doc="https://docs.aws.amazon.com/lexv2/latest/dg/context-mgmt-active-context.html",
+        sentence="You can also set the context of a conversation using the Lambda function for the "
+        "intent. ... The Lambda function can send contexts in its response.",
+        hook=True,
+        intents=[booking(initial_hook=hook_setting("initLabel"))],
+        turns=[
+            Say(
+                EN,
+                {
+                    "sessionState.activeContexts.0.name": "vip",
+                    "sessionState.activeContexts.0.contextAttributes.from": "hook",
+                    "slot_to_elicit": "People",
+                },
+                state=plan(initLabel="context:vip"),
+            ),
+            Say("3", {"attr.seen_contexts": "vip"}),
+        ],
+    ),
+    FlowCase(
         id="hook-invoke-as-next-step",
         doc=HOOK,
         sentence="Next, set the code hook as the next action for the conversation step. You can do "
