@@ -367,9 +367,10 @@ def _ordered(ctx: _Ctx, prompt: Mapping[str, Any], prop: str) -> bool:
 # repeaters: *, +, or {x,} with no upper bound. Wild card (.)" (API reference, SlotValueRegexFilter).
 _UNSUPPORTED_REGEX = re.compile(r"(?<!\\)(?:[*+.]|\{\d*,\})")
 
-# CloudFormation's enum (cfn-lint schema) -> the Models API / runtime name the engine uses.
-_STRATEGY_NAMES = {"ORIGINAL_VALUE": "OriginalValue", "TOP_RESOLUTION": "TopResolution",
-                   "CONCATENATION": "Concatenation"}  # fmt: skip
+
+def _models_api_name(cfn_enum: str) -> str:
+    """CloudFormation's enum spelling -> the Models API's (ORIGINAL_VALUE -> OriginalValue)."""
+    return "".join(part.capitalize() for part in cfn_enum.split("_"))
 
 
 def _slot_type(ctx: _Ctx, raw: Any, prop: str) -> SlotTypeDef:
@@ -433,7 +434,7 @@ def _slot_type(ctx: _Ctx, raw: Any, prop: str) -> SlotTypeDef:
     return SlotTypeDef(
         name=name,
         values=tuple(values),
-        resolution=_STRATEGY_NAMES[str(strategy)],
+        resolution=_models_api_name(str(strategy)),
         regex=regex,
         parent=parent_sig,
     )

@@ -7,27 +7,20 @@ What it does, following the Lex V2 developer guide; choices where the guide is s
   list the intents at or above the threshold, then FallbackIntent (without a score, as Lex sends
   it), then the rest, five at most; scores are ``{"score": n}`` rounded to two places.
 * **Slot elicitation.** Slots found in the triggering utterance (matched against the intent's sample
-  utterances) are filled at once. Missing *required* slots are elicited in ``SlotPriorities`` order
-  with their prompt; optional slots are never prompted for. While a slot is being elicited, the
-  reply fills that slot. *Only when no value can be read from the reply, the slot's prompt has
-  ``AllowInterrupt`` (the default) and another intent scores at or above the threshold does the
-  dialog switch to that intent.* *A reply that yields no value counts as a failed attempt; after
-  ``MaxRetries`` failed attempts the intent ends ``Failed`` with a short localised apology and a
-  ``Close`` (Lex's guide hands this case to FallbackIntent when its retry settings say so; here the
-  fallback is not invoked, so a user's garbled answer is never sent to the LLM).*
-* **Confirmation.** With an ``IntentConfirmationSetting``, a yes fulfils the intent, a no ends it
-  ``Failed`` with the declination response, anything else is retried like a slot.
-* **Fulfilment.** With ``FulfillmentCodeHook`` enabled (and a Lambda on the alias), the hook is
-  called with the intent ``ReadyForFulfillment`` and its dialog action is honoured; otherwise the
-  intent is ``Fulfilled`` and the closing response (``{Slot}`` substituted) is sent.
-  FallbackIntent is fulfilled the same way; *without a hook it closes ``Fulfilled`` with its closing
-  response, if any*.
-* **Dialog code hook.** With ``DialogCodeHook`` enabled it is called on every turn of the intent
-  with ``proposedNextState``; ``Delegate`` lets the engine carry on, anything else is honoured.
+  utterances) are filled at once, then default values (``slot_defaults``). Missing *required* slots
+  are elicited in ``SlotPriorities`` order with their prompt; optional slots are never prompted for.
+  While a slot is being elicited, the reply fills that slot. *When no value can be read from the
+  reply and another intent scores at or above the threshold, the dialog switches to that intent*
+  (``AllowInterrupt`` concerns speech prompts only). A reply that yields no value counts as a
+  failed attempt; after ``MaxRetries`` the slot's failure settings run, else FallbackIntent.
+* **Stages and next steps** (initial response, slot capture, confirmation, fulfilment, closing;
+  conditionals, code hooks at each stage, failure paths) are ``lex_emulator.flow.DialogFlow``,
+  which this engine extends; contexts are ``lex_emulator.contexts``.
 * **Code hook answers.** ``sessionAttributes`` replace the session's, messages are sent (or, when a
-  hook sends none, the bot's configured prompt), ``requestAttributes`` are merged into the reply.
-  ``Delegate`` from a fulfilment hook closes the intent (``Fulfilled`` unless the hook said
-  ``Failed``).
+  hook sends none, the bot's configured prompt), ``requestAttributes`` are merged into the reply,
+  an intent with another name switches intents, ``slotElicitationStyle`` is echoed back.
+  ``Delegate`` from a fulfilment hook continues with the post-fulfilment response and the closing
+  response (``Fulfilled`` unless the hook said ``Failed``).
 * **Request sessionState.** Given ``sessionAttributes`` and ``activeContexts`` replace the stored
   ones; a given ``intent`` becomes the active intent and a given ``dialogAction`` (for instance
   ``ElicitSlot``) says how the text is read.
@@ -37,7 +30,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import importlib
 import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -53,12 +45,9 @@ from lex_emulator.bot_model import (
     LocaleDef,
     MessageDef,
     SlotDef,
-    SlotTypeDef,
 )
+from lex_emulator.client_state import client_action, client_intent, new_intent, string_map
 from lex_emulator.code_hook import (
-    CONFIRMATION_STATES,
-    DIALOG_ACTION_TYPES,
-    INTENT_STATES,
     CodeHookRunner,
     build_event,
 )
@@ -66,6 +55,7 @@ from lex_emulator.errors import DependencyFailedException, ValidationException
 from lex_emulator.flow import DialogFlow
 from lex_emulator.flow_model import ElicitationHook
 from lex_emulator.sessions import Session
+from lex_emulator.slot_filler import SlotFiller, SlotsModuleFiller, lex_slot
 from lex_emulator.slots import for_slot
 
 __all__ = [
@@ -96,75 +86,6 @@ def default_classifier_factory(locale_id: str) -> Classifier:
     from lex_emulator.nlu import IntentClassifier
 
     return IntentClassifier(locale_id=locale_id)
-
-
-class SlotFiller(Protocol):
-    """What the engine needs from ``lex_emulator.slots``; values are Lex ``value`` dicts."""
-
-    def slot_type(self, spec: SlotTypeDef) -> Any: ...
-
-    def extract(
-        self, slot_type: Any, text: str, locale_id: str, today: dt.date
-    ) -> dict[str, Any] | None: ...
-
-    def fill(
-        self,
-        templates: list[str],
-        text: str,
-        slot_types: dict[str, Any],
-        locale_id: str,
-        today: dt.date,
-    ) -> dict[str, dict[str, Any]]: ...
-
-    def confirmation(self, text: str, locale_id: str) -> str | None: ...
-
-
-def _value_dict(value: Any) -> dict[str, Any]:
-    raw = value.to_lex() if hasattr(value, "to_lex") else value
-    if not isinstance(raw, dict):
-        raise TypeError(f"slot value {value!r} has no Lex form")
-    out = dict(raw["value"]) if "value" in raw and isinstance(raw["value"], dict) else dict(raw)
-    if isinstance(raw.get("values"), list):  # a multiple-value slot (shape List)
-        out["values"] = raw["values"]
-    return out
-
-
-class SlotsModuleFiller:
-    """The real slot extraction, ``lex_emulator.slots`` (imported on first use)."""
-
-    def __init__(self) -> None:
-        self._slots: Any = importlib.import_module("lex_emulator.slots")
-
-    def slot_type(self, spec: SlotTypeDef) -> Any:
-        return self._slots.SlotType.from_def(spec)
-
-    def extract(
-        self, slot_type: Any, text: str, locale_id: str, today: dt.date
-    ) -> dict[str, Any] | None:
-        found = self._slots.extract_value(slot_type, text, locale_id, today=today)
-        return None if found is None else _value_dict(found)
-
-    def fill(
-        self,
-        templates: list[str],
-        text: str,
-        slot_types: dict[str, Any],
-        locale_id: str,
-        today: dt.date,
-    ) -> dict[str, dict[str, Any]]:
-        found = self._slots.fill_from_utterance(templates, text, slot_types, locale_id, today=today)
-        return {name: _value_dict(value) for name, value in found.items()}
-
-    def confirmation(self, text: str, locale_id: str) -> str | None:
-        answer = self._slots.parse_confirmation(text, locale_id)
-        return answer if answer in ("Yes", "No") else None
-
-
-def _slot(value: dict[str, Any] | None) -> dict[str, Any] | None:
-    if value is not None and "values" in value:
-        value = dict(value)
-        return {"shape": "List", "value": value, "values": value.pop("values")}
-    return None if value is None else {"shape": "Scalar", "value": value}
 
 
 def substitute(content: str, slots: Mapping[str, Any]) -> str:
@@ -239,6 +160,7 @@ class DialogEngine(DialogFlow):
         self._classifiers: dict[tuple[str, str], Classifier] = {}
         self._slot_types: dict[tuple[str, str], dict[str, Any]] = {}
         self._runners: dict[str, CodeHookRunner] = {}
+        self._gated: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {}
         for bot in catalog.bots:
             for locale in bot.locales.values():
                 key = (bot.logical_id, locale.locale_id)
@@ -247,6 +169,9 @@ class DialogEngine(DialogFlow):
                     classifier = classifier_factory(locale.locale_id)
                     classifier.fit(data)
                     self._classifiers[key] = classifier
+                self._gated[key] = {
+                    i.name: i.flow.input_contexts for i in locale.intents if i.flow.input_contexts
+                }
                 self._slot_types[key] = {
                     name: self._filler.slot_type(spec) for name, spec in locale.slot_types.items()
                 }
@@ -275,17 +200,19 @@ class DialogEngine(DialogFlow):
         turn = Turn(bot, alias, locale, session, text, today, dict(request_attributes or {}))
         if session_state:
             self.apply_session_state(locale, session, session_state)
+            turn.__post_init__()  # an intent the client sends as Fulfilled was not fulfilled here
         contexts.expire(session, self._clock())
         turn.contexts_at_start = {id(c) for c in session.active_contexts}
         classifier = self._classifiers.get((bot.logical_id, locale.locale_id))
         turn.predictions = self._predict(turn, classifier) if classifier else []
-        names = contexts.active_names(session.active_contexts)
-        turn.predictions = [
-            (name, score)
-            for name, score in turn.predictions
-            if (found := locale.intent(name)) is None
-            or contexts.allowed(found.flow.input_contexts, names)
-        ]
+        gated = self._gated.get((bot.logical_id, locale.locale_id))
+        if gated:  # intents with InputContexts are candidates only while those are active
+            names = contexts.active_names(session.active_contexts)
+            turn.predictions = [
+                (name, score)
+                for name, score in turn.predictions
+                if name not in gated or contexts.allowed(gated[name], names)
+            ]
         action = session.dialog_action or {}
         intent = session.intent
         active = locale.intent(intent["name"]) if intent else None
@@ -306,18 +233,16 @@ class DialogEngine(DialogFlow):
         if not isinstance(state, Mapping):
             raise ValidationException("sessionState must be an object")
         if "sessionAttributes" in state:
-            session.session_attributes = _string_map(
-                state["sessionAttributes"], "sessionAttributes"
-            )
+            session.session_attributes = string_map(state["sessionAttributes"], "sessionAttributes")
         if "activeContexts" in state:
             session.active_contexts = contexts.from_client(
                 state["activeContexts"], self._clock(), ValidationException, session
             )
         if state.get("intent") is not None:
-            session.intent = self._client_intent(locale, state["intent"])
+            session.intent = client_intent(locale, state["intent"])
             session.failed_attempts = 0
         if state.get("dialogAction") is not None:
-            session.dialog_action = self._client_action(locale, session, state["dialogAction"])
+            session.dialog_action = client_action(locale, session, state["dialogAction"])
             session.failed_attempts = 0
 
     def _predict(self, turn: Turn, classifier: Any) -> list[tuple[str, float]]:
@@ -534,7 +459,7 @@ class DialogEngine(DialogFlow):
         "A multi-value slot always returns a list of values. When the utterance contains only one
         value, the list of values returned contains only one response." (multi-valued-slots.html)
         """
-        slot = _slot(value)
+        slot = lex_slot(value)
         assert slot is not None
         slot_def = intent.slot(name)
         if slot_def is not None and slot_def.multiple_values and slot["shape"] == "Scalar":
@@ -705,12 +630,7 @@ class DialogEngine(DialogFlow):
 
     @staticmethod
     def _new_intent(intent: IntentDef) -> dict[str, Any]:
-        return {
-            "name": intent.name,
-            "slots": {s.name: None for s in intent.slots},
-            "state": "InProgress",
-            "confirmationState": "None",
-        }
+        return new_intent(intent)
 
     def _top_intent(self, turn: Turn) -> IntentDef | None:
         threshold = turn.locale.nlu_threshold
@@ -742,6 +662,8 @@ class DialogEngine(DialogFlow):
         out: list[dict[str, Any]] = []
         placed = False
         for name, score in ranked:
+            if len(out) >= _MAX_INTERPRETATIONS:
+                break  # the rest would be cut anyway (a 150-intent bot ranks 150)
             if not placed and score < threshold:
                 out.append(fallback)
                 placed = True
@@ -764,58 +686,6 @@ class DialogEngine(DialogFlow):
         if not placed:
             out.append(fallback)
         return out[:_MAX_INTERPRETATIONS]
-
-    def _client_intent(self, locale: LocaleDef, raw: Any) -> dict[str, Any]:
-        if not isinstance(raw, Mapping) or not isinstance(raw.get("name"), str):
-            raise ValidationException("sessionState.intent.name is required")
-        intent_def = locale.intent(raw["name"])
-        if intent_def is None:
-            raise ValidationException(
-                f"Intent {raw['name']} is not defined for locale {locale.locale_id}"
-            )
-        intent = self._new_intent(intent_def)
-        slots = raw.get("slots")
-        if slots is not None:
-            if not isinstance(slots, Mapping):
-                raise ValidationException("sessionState.intent.slots must be an object")
-            for name, slot in slots.items():
-                if intent_def.slot(name) is None:
-                    raise ValidationException(f"Slot {name} is not defined for {intent_def.name}")
-                intent["slots"][name] = _client_slot(name, slot)
-        for key, allowed in (("state", INTENT_STATES), ("confirmationState", CONFIRMATION_STATES)):
-            if raw.get(key) is not None:
-                if raw[key] not in allowed:
-                    raise ValidationException(f"sessionState.intent.{key} {raw[key]!r} is invalid")
-                intent[key] = raw[key]
-        return intent
-
-    def _client_action(self, locale: LocaleDef, session: Session, raw: Any) -> dict[str, Any]:
-        kinds = (*DIALOG_ACTION_TYPES, "None")
-        if not isinstance(raw, Mapping) or raw.get("type") not in kinds:
-            raise ValidationException(
-                "sessionState.dialogAction.type must be one of " + ", ".join(kinds)
-            )
-        action: dict[str, Any] = {"type": raw["type"]}
-        if raw["type"] in ("ElicitSlot", "ConfirmIntent") and session.intent is None:
-            raise ValidationException(f"dialogAction {raw['type']} needs sessionState.intent")
-        if raw["type"] == "ElicitSlot":
-            slot_name = raw.get("slotToElicit")
-            intent_def = locale.intent(session.intent["name"]) if session.intent else None
-            if (
-                not isinstance(slot_name, str)
-                or intent_def is None
-                or not intent_def.slot(slot_name)
-            ):
-                raise ValidationException(
-                    "dialogAction.slotToElicit must name a slot of the intent"
-                )
-            action["slotToElicit"] = slot_name
-            assert session.intent is not None
-            session.intent["state"] = "InProgress"
-        if raw["type"] == "ConfirmIntent":
-            assert session.intent is not None
-            session.intent["state"] = "InProgress"
-        return action
 
     def _hook_intent(
         self, locale: LocaleDef, session: Session, raw: dict[str, Any]
@@ -882,23 +752,3 @@ class DialogEngine(DialogFlow):
         if turn.request_attributes:
             response["requestAttributes"] = dict(turn.request_attributes)
         return response
-
-
-def _string_map(value: Any, name: str) -> dict[str, str]:
-    if not isinstance(value, Mapping) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
-    ):
-        raise ValidationException(f"{name} must map strings to strings")
-    return dict(value)
-
-
-def _client_slot(name: str, slot: Any) -> dict[str, Any] | None:
-    if slot is None:
-        return None
-    value = slot.get("value") if isinstance(slot, Mapping) else None
-    if not isinstance(value, Mapping) or not isinstance(value.get("interpretedValue"), str):
-        raise ValidationException(f"Slot {name} needs value.interpretedValue")
-    out: dict[str, Any] = {"shape": "Scalar", "value": dict(value)}
-    out["value"].setdefault("originalValue", value["interpretedValue"])
-    out["value"].setdefault("resolvedValues", [value["interpretedValue"]])
-    return out

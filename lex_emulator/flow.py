@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from lex_emulator.code_hook import CodeHookTimeout as HookTimeout
@@ -119,6 +119,8 @@ class DialogFlow:
         it (the console sets that next step when conditions are added).*
         """
         turn.say(outcome.response)
+        if outcome.conditional is not None and stage.conditional is not outcome.conditional:
+            stage = replace(stage, conditional=outcome.conditional)  # for EvaluateConditional
         if outcome.next_step is not None:
             self._step(turn, intent, outcome.next_step, stage)
         elif outcome.conditional is not None:

@@ -118,3 +118,27 @@ def strip_name_endings(word: str) -> str:
             break
         current = stripped
     return current
+
+
+def to_jamo(text: str) -> str:
+    """Hangul syllables spelled as their letters (미디엄 → ㅁㅣㄷㅣㅇㅓㅁ), for typo similarity.
+
+    Two Hangul words that differ in one vowel differ in a whole syllable; compared letter by
+    letter they are as close as two Latin words with one wrong letter.
+    """
+    out: list[str] = []
+    for char in text:
+        code = ord(char) - 0xAC00
+        if 0 <= code < 11172:
+            out.append(_INITIALS[code // 588])
+            out.append(_MEDIALS[(code % 588) // 28])
+            if code % 28:
+                out.append(_FINALS[code % 28])
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+_INITIALS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
+_MEDIALS = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
+_FINALS = " ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ"

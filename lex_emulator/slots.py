@@ -38,7 +38,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from lex_emulator.dates_text import find_date
-from lex_emulator.korean_text import is_hangul_syllable, is_particle_tail
+from lex_emulator.korean_text import has_hangul, is_hangul_syllable, is_particle_tail, to_jamo
 from lex_emulator.numbers_text import find_number, tokens_with_spans
 from lex_emulator.slot_builtins import (
     alphanumeric,
@@ -329,8 +329,20 @@ def _closest(slot_type: SlotType, text: str) -> str | None:
         for phrase in (entry.value, *entry.synonyms):
             phrases.setdefault(phrase.lower(), entry.value)
     target = _as_typed(text).lower()
+    if has_hangul(target):
+        # Hangul is compared letter by letter (미디움 ~ 미디엄), between words of as many
+        # syllables (a typo keeps the count; 라지오 "radio" is not 라지), two at least.
+        if sum(1 for c in target if is_hangul_syllable(c)) < 2:
+            return None
+        spelled = {
+            to_jamo(p): canonical
+            for p, canonical in phrases.items()
+            if has_hangul(p) and len(p) == len(target)
+        }
+        close = difflib.get_close_matches(to_jamo(target), list(spelled), n=1, cutoff=0.8)
+        return spelled[close[0]] if close else None
     if len(target) < _FUZZY_MIN or not target.isascii():
-        return None  # typo matching is for Latin script; Hangul syllables differ as wholes
+        return None
     close = difflib.get_close_matches(target, list(phrases), n=1, cutoff=0.8)
     if not close:
         return None

@@ -362,6 +362,32 @@ CASES.append(
     )
 )
 
+PUT_SESSION = to_case(
+    FlowCase(
+        id="context-set-by-put-session",
+        doc=ACTIVE,
+        sentence="You can configure Amazon Lex V2 to set a context when an intent is fulfilled, or "
+        "you can set a context using the PutSession, RecognizeText, or RecognizeUtterance "
+        "operations.",
+        intents=[book_car(), receipt(), FALLBACK],
+        turns=[Say("email me the receipt", {"intent": "SendReceipt"})],
+    )
+)
+CASES.append(
+    type(PUT_SESSION)(
+        **{
+            **PUT_SESSION.__dict__,
+            "turns": (
+                Turn(
+                    op="put_session",
+                    params={"sessionState": client_context()},
+                ),  # PutSession answers sessionState as a compressed header: checked next turn
+                *PUT_SESSION.turns,
+            ),
+        }
+    )
+)
+
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
 def test_case(conformance: ConformanceServers, case: Any) -> None:

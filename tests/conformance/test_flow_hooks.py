@@ -314,6 +314,92 @@ CASES: list[Any] = [
         ],
     ),
     FlowCase(
+        id="hook-sets-active-context",
+        doc="https://docs.aws.amazon.com/lexv2/latest/dg/context-mgmt-active-context.html",
+        sentence="You can also set the context of a conversation using the Lambda function for the "
+        "intent. ... The Lambda function can send contexts in its response.",
+        hook=True,
+        intents=[booking(initial_hook=hook_setting("initLabel"))],
+        turns=[
+            Say(
+                EN,
+                {
+                    "sessionState.activeContexts.0.name": "vip",
+                    "sessionState.activeContexts.0.contextAttributes.from": "hook",
+                    "slot_to_elicit": "People",
+                },
+                state=plan(initLabel="context:vip"),
+            ),
+            Say("3", {"attr.seen_contexts": "vip"}),
+        ],
+    ),
+    FlowCase(
+        id="hook-confirmation-code-hook-via-next-step",
+        doc="https://docs.aws.amazon.com/lexv2/latest/APIReference/API_IntentConfirmationSetting.html",
+        sentence="The dialog code hook is triggered based on these invocation settings when the "
+        "confirmation next step or declination next step or failure next step is "
+        "InvokeDialogCodeHook.",
+        hook=True,
+        intents=[
+            {
+                **booking(
+                    initial_hook=hook_setting("initLabel", enabled=False),
+                    capture={"CodeHook": hook_setting("captureLabel", enabled=False)},
+                ),
+                "IntentConfirmationSetting": {
+                    "PromptSpecification": {
+                        "MaxRetries": 1,
+                        "MessageGroupsList": [
+                            {"Message": {"PlainTextMessage": {"Value": "Book it?"}}}
+                        ],
+                    },
+                    "CodeHook": hook_setting("confirmLabel"),
+                    "ConfirmationNextStep": step("InvokeDialogCodeHook"),
+                },
+            }
+        ],
+        turns=[
+            Say(EN),
+            Say("2", {"action": "ConfirmIntent", "attr.seen_calls": None}),
+            Say(
+                "yes",
+                {"attr.seen_label": "confirmLabel", "state": "Fulfilled", "messages": ["Booked."]},
+            ),
+        ],
+    ),
+    FlowCase(
+        id="hook-confirmation-elicitation-code-hook",
+        doc="https://docs.aws.amazon.com/lexv2/latest/APIReference/API_IntentConfirmationSetting.html",
+        sentence="elicitationCodeHook – The DialogCodeHookInvocationSetting used when the code hook "
+        "is invoked during confirmation prompt retries.",
+        hook=True,
+        intents=[
+            {
+                **booking(
+                    initial_hook=hook_setting("initLabel", enabled=False),
+                    capture={"CodeHook": hook_setting("captureLabel", enabled=False)},
+                ),
+                "IntentConfirmationSetting": {
+                    "PromptSpecification": {
+                        "MaxRetries": 2,
+                        "MessageGroupsList": [
+                            {"Message": {"PlainTextMessage": {"Value": "Book it?"}}}
+                        ],
+                    },
+                    "ElicitationCodeHook": {
+                        "EnableCodeHookInvocation": True,
+                        "InvocationLabel": "confirmRetry",
+                    },
+                },
+            }
+        ],
+        turns=[
+            Say(EN),
+            Say("2", {"action": "ConfirmIntent"}),
+            Say("purple", {"attr.seen_label": "confirmRetry", "action": "ConfirmIntent"}),
+        ],
+    ),
+    FlowCase(
         id="hook-invoke-as-next-step",
         doc=HOOK,
         sentence="Next, set the code hook as the next action for the conversation step. You can do "

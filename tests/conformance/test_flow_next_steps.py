@@ -406,9 +406,9 @@ CASES: list[Any] = [
     ),
     FlowCase(
         id="flow-declination-next-step",
-        doc=CONFIRM,
-        sentence="declinationNextStep – Specifies the next step that the bot executes when the "
-        "customer declines the intent.",
+        doc="https://docs.aws.amazon.com/lexv2/latest/dg/reelicit-slots.html",
+        sentence="You can loop back to re-elicit a slot at any point in the conversation provided "
+        "that you set that slot value to null beforehand.",
         intents=[
             booking(
                 IntentConfirmationSetting=confirmation(

@@ -144,3 +144,64 @@ def test_port_in_use_is_one_line_and_exit_2():
         result = _run("--template", str(MAIN_TEMPLATE), "--port", str(port))
     assert result.returncode == 2
     assert f"127.0.0.1:{port}" in _one_clean_line(result.stderr)
+
+
+def test_start_up_names_what_the_emulator_ignores_or_replaces(tmp_path):
+    from tests.conformance.harness import bot_template, intent, locale
+
+    template = tmp_path / "bot.yaml"
+    template.write_text(
+        bot_template(
+            locale(
+                "en_US",
+                [
+                    intent("Hello", ["hello"], closing="Hi!"),
+                    intent(
+                        "Faq",
+                        ParentIntentSignature="AMAZON.QnAIntent",
+                        QnAIntentConfiguration={
+                            "BedrockModelConfiguration": {
+                                "ModelArn": "arn:aws:bedrock:us-east-1::foundation-model/m"
+                            },
+                            "DataSourceConfiguration": {
+                                "BedrockKnowledgeStoreConfiguration": {
+                                    "BedrockKnowledgeBaseArn": "arn:aws:bedrock:us-east-1:"
+                                    "123456789012:knowledge-base/KB12345678"
+                                }
+                            },
+                        },
+                    ),
+                ],
+                VoiceSettings={"VoiceId": "Joanna"},
+            )
+        ),
+        encoding="utf-8",
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lex_emulator", "--template", str(template), "--port", "0"],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    killer = threading.Timer(90, proc.kill)  # never leave a server behind
+    killer.start()
+    try:
+        assert proc.stdout is not None
+        startup: list[str] = []
+        for line in proc.stdout:
+            startup.append(line.rstrip())
+            if "listening on" in line:
+                break
+        proc.send_signal(signal.SIGTERM)
+        _out, err = proc.communicate(timeout=30)
+    finally:
+        killer.cancel()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert any("listening on" in line for line in startup), err
+    warnings = [line for line in startup if line.startswith("WARNING: ")]
+    assert any("BotLocale.VoiceSettings is not implemented" in w for w in warnings), startup
+    assert any("AMAZON.QnAIntent" in w and "FallbackIntent answers instead" in w for w in warnings)

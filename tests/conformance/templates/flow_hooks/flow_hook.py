@@ -5,7 +5,8 @@ shapes) in session attributes, so a case can check the event through boto3 alone
 is chosen by the session attribute ``do_<label>`` (or ``do_<invocationSource>``):
 ``delegate`` (default), ``fail`` (Delegate with intent state Failed), ``raise``, ``sleep``
 (longer than the function's timeout), ``close``, ``elicit:<Slot>[:<style>]``,
-``switch:<Intent>:<Slot>`` (ElicitSlot of another intent).
+``switch:<Intent>:<Slot>`` (ElicitSlot of another intent), ``context:<name>`` (Delegate, adding an
+active context for 3 turns / 60 s).
 """
 
 from __future__ import annotations
@@ -60,6 +61,16 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         name, _, slot = rest.partition(":")
         answer["intent"] = {"name": name, "state": "InProgress", "slots": {}}
         answer["dialogAction"] = {"type": "ElicitSlot", "slotToElicit": slot}
+    elif kind == "context":
+        answer["activeContexts"] = [
+            *(state.get("activeContexts") or []),
+            {
+                "name": rest,
+                "timeToLive": {"timeToLiveInSeconds": 60, "turnsToLive": 3},
+                "contextAttributes": {"from": "hook"},
+            },
+        ]
+        answer["dialogAction"] = {"type": "Delegate"}
     else:
         answer["dialogAction"] = {"type": "Delegate"}
     return {"sessionState": answer}
