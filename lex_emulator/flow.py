@@ -180,12 +180,11 @@ class DialogFlow:
                 raise DependencyFailedException(
                     f"next step names intent {step.intent_name}, which the locale does not have"
                 )
-            target = found
-            if step.action in ("StartIntent", "ElicitSlot", None):
-                turn.note_switch()
-                session.intent = self._new_intent_for(turn, target)
-                session.dialog_action = None
-                session.failed_attempts = 0
+            target = found  # "Override settings to configure the intent state" (IntentOverride)
+            turn.note_switch()
+            session.intent = self._new_intent_for(turn, target)
+            session.dialog_action = None
+            session.failed_attempts = 0
         self._override_slots(turn, target, step.slot_overrides)
         action = step.action
         quiet = step.suppress_next_message

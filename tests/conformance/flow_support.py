@@ -136,7 +136,7 @@ class FlowCase:
     doc: str
     sentence: str
     intents: list[dict[str, Any]]
-    turns: list[Say]
+    turns: list[Say | Turn]
     locale: str = "en_US"
     hook: bool = False
     slot_types: list[dict[str, Any]] = field(default_factory=list)
@@ -248,6 +248,9 @@ def to_case(case: FlowCase) -> Case:
     """The harness ``Case`` for a flow case."""
     turns = []
     for say in case.turns:
+        if isinstance(say, Turn):  # a harness turn (get_session, put_session, ...) as it is
+            turns.append(say)
+            continue
         params: dict[str, Any] = {}
         if say.state is not None:
             params["sessionState"] = say.state

@@ -333,36 +333,23 @@ CASES: list[Any] = [
     ),
 ]
 
-CASES = [to_case(c) for c in CASES]
-
-GET_SESSION = to_case(
+CASES += [
     FlowCase(
         id="context-in-get-session",
         doc=ACTIVE,
         sentence="Contains information about the contexts that a user is using in a session.",
         intents=[book_car(), receipt(), FALLBACK],
-        turns=list(BOOKED),
-    )
-)
-CASES.append(
-    type(GET_SESSION)(
-        **{
-            **GET_SESSION.__dict__,
-            "turns": (
-                *GET_SESSION.turns,
-                Turn(
-                    op="get_session",
-                    expect={
-                        "sessionState.activeContexts.0.name": "bookcarfulfilled",
-                        "sessionState.activeContexts.1": ABSENT,
-                    },
-                ),
+        turns=[
+            *BOOKED,
+            Turn(
+                op="get_session",
+                expect={
+                    "sessionState.activeContexts.0.name": "bookcarfulfilled",
+                    "sessionState.activeContexts.1": ABSENT,
+                },
             ),
-        }
-    )
-)
-
-PUT_SESSION = to_case(
+        ],
+    ),
     FlowCase(
         id="context-set-by-put-session",
         doc=ACTIVE,
@@ -370,23 +357,15 @@ PUT_SESSION = to_case(
         "you can set a context using the PutSession, RecognizeText, or RecognizeUtterance "
         "operations.",
         intents=[book_car(), receipt(), FALLBACK],
-        turns=[Say("email me the receipt", {"intent": "SendReceipt"})],
-    )
-)
-CASES.append(
-    type(PUT_SESSION)(
-        **{
-            **PUT_SESSION.__dict__,
-            "turns": (
-                Turn(
-                    op="put_session",
-                    params={"sessionState": client_context()},
-                ),  # PutSession answers sessionState as a compressed header: checked next turn
-                *PUT_SESSION.turns,
-            ),
-        }
-    )
-)
+        turns=[
+            # PutSession answers sessionState as a compressed header: checked by the next turn
+            Turn(op="put_session", params={"sessionState": client_context()}),
+            Say("email me the receipt", {"intent": "SendReceipt"}),
+        ],
+    ),
+]
+
+CASES = [to_case(c) for c in CASES]
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
