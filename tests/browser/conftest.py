@@ -74,11 +74,17 @@ def browser(chromium_path: Path) -> Iterator[Browser]:
         b.close()
 
 
+def new_context(browser: Browser, locale: str) -> BrowserContext:
+    """A fresh profile (empty storage) with the given browser locale, desktop-sized."""
+    ctx = browser.new_context(locale=locale, viewport={"width": 1280, "height": 800})
+    ctx.set_default_timeout(ANSWER_TIMEOUT_MS)
+    return ctx
+
+
 @pytest.fixture
 def context(browser: Browser) -> Iterator[BrowserContext]:
     """A fresh profile (empty storage) with a Korean browser locale, desktop-sized."""
-    ctx = browser.new_context(locale="ko-KR", viewport={"width": 1280, "height": 800})
-    ctx.set_default_timeout(ANSWER_TIMEOUT_MS)
+    ctx = new_context(browser, "ko-KR")
     yield ctx
     ctx.close()
 

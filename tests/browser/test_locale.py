@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, expect
 
 from tests.browser.chat_page import ChatPage
-from tests.browser.conftest import ANSWER_TIMEOUT_MS
+from tests.browser.conftest import new_context
 from tests.fakes.fake_openai import FakeOpenAI
 
 pytestmark = pytest.mark.browser
@@ -21,8 +21,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def english_context(browser: Browser) -> Iterator[BrowserContext]:
-    ctx = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 800})
-    ctx.set_default_timeout(ANSWER_TIMEOUT_MS)
+    ctx = new_context(browser, "en-US")
     yield ctx
     ctx.close()
 
