@@ -208,10 +208,11 @@ def test_a_head_answer_has_no_body_to_mistake_for_the_next_answer(front: FrontSe
         ("POST /chat HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 411),
         # 405: a static path never reads the body
         (f"POST /index.html HTTP/1.1\r\nHost: x\r\nContent-Length: {len(SMUGGLED)}\r\n\r\n", 405),
-        # a GET with a body on a static path
-        (f"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: {len(SMUGGLED)}\r\n\r\n", 200),
+        # a GET with a body: refused, as CloudFront does, on a static path or a proxied one
+        (f"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: {len(SMUGGLED)}\r\n\r\n", 403),
+        (f"GET /health HTTP/1.1\r\nHost: x\r\nContent-Length: {len(SMUGGLED)}\r\n\r\n", 403),
     ],
-    ids=["413", "411", "405", "get-with-body"],
+    ids=["413", "411", "405", "get-with-body", "proxied-get-with-body"],
 )
 def test_an_unread_body_is_never_parsed_as_the_next_request(
     front: FrontServer, head: str, status: int
