@@ -238,6 +238,7 @@ class FrontHandler(BaseHTTPRequestHandler):
         self.command = ""
         self.requestline = ""
         self.request_version = "HTTP/1.1"
+        self.body_length = 0
         timeouts = self.server.timeouts
         try:
             self.reader.set_timeout(timeouts.idle)
