@@ -110,3 +110,29 @@ def test_choosing_korean_keeps_english_text_korean(chat: ChatPage) -> None:
     chat.send("hello")
     chat.wait_idle()
     assert locales(chat) == ["ko_KR"]
+
+
+DETECTION = [
+    ("안녕", "ko"),
+    ("네", "ko"),
+    ("GPT-4가 뭐야?", "ko"),  # Korean with a product name
+    ("hello", "en"),
+    ("What is the weather like?", "en"),
+    ("ok", "en"),
+    ("a", None),  # one letter is not plain enough
+    ("12345 !?", None),
+    ("hello 안녕 world there", None),  # mixed
+    ("こんにちは", None),  # not one of the bot's languages
+    ("Привет", None),
+    ("café crème", "en"),  # Latin letters
+]
+
+
+def test_which_texts_are_plainly_in_one_language(chat: ChatPage) -> None:
+    texts = [text for text, _ in DETECTION]
+    got = chat.page.evaluate(
+        "async (texts) => { const m = await import('/js/locale.js');"
+        " return texts.map((t) => m.detectLang(t)); }",
+        texts,
+    )
+    assert dict(zip(texts, got, strict=True)) == dict(DETECTION)
