@@ -28,7 +28,14 @@ other processes on a busy machine does not inflate it). On a loaded 2-CPU machin
 mostly scheduler noise (compare the bare p99); the CPU rows show what the handler itself costs.
 Target: p99 overhead <= 2 ms, per handler; the verdict is given for each clock.
 
-Run: ``python bench/warm_overhead.py [--iterations N]``. Exit status 0 whether or not a target is
+A second table shows what one client per warm container saves (issue 9): the same handler turn,
+paired with a turn that first throws the cached clients away, as a handler that built its clients
+per turn would (closing the old OpenAI client, clearing ``openai_client``'s cache; clearing the
+Powertools secret cache and its Secrets Manager client, so the turn builds a client and fetches the
+secret again; resetting the chat API's Lex client). Reported: p50/p99 of the per-turn variant and of
+the paired saving (per-turn minus cached). Target: the saving is positive (p50 > 0).
+
+Run: ``python bench/warm_overhead.py [--iterations N] [--saving-iterations M]``. Exit status 0 whether or not a target is
 met; non-zero if a run fails.
 """
 
@@ -124,7 +131,10 @@ def measure(
     return out
 
 
-def bench_chat(iterations: int, warmup: int) -> dict[str, tuple[list[float], list[float]]]:
+Timings = dict[str, tuple[list[float], list[float]]]
+
+
+def bench_chat(iterations: int, warmup: int, saving: int, savings: dict[str, Timings]) -> Timings:
     import boto3
 
     with FakeLex() as lex:
@@ -183,10 +193,22 @@ def bench_chat(iterations: int, warmup: int) -> dict[str, tuple[list[float], lis
             )
         if len(lex.requests) != 2 * (iterations + warmup):
             raise RuntimeError("fake Lex did not see every call")
+        reset_lex_client = sys.modules["chalicelib.lex_client"].reset_lex_client
+
+        def per_turn_client_call() -> Any:
+            reset_lex_client()  # what a handler creating its boto3 client per turn pays
+            return app(pending["event"], pending["context"])
+
+        with stdout_to_devnull():
+            savings["chat API: new lexv2-runtime client per turn"] = measure(
+                per_turn_client_call, handler_call, check_handler, check_handler, saving, 10
+            )
         return timings
 
 
-def bench_fallback(iterations: int, warmup: int) -> dict[str, tuple[list[float], list[float]]]:
+def bench_fallback(
+    iterations: int, warmup: int, saving: int, savings: dict[str, Timings]
+) -> Timings:
     import openai
 
     with moto_server() as moto, FakeOpenAI() as llm:
@@ -245,19 +267,52 @@ def bench_fallback(iterations: int, warmup: int) -> dict[str, tuple[list[float],
                 llm.clear()
 
         with stdout_to_devnull():
-            return measure(handler_call, bare_call, check_handler, check_bare, iterations, warmup)
+            timings = measure(
+                handler_call, bare_call, check_handler, check_bare, iterations, warmup
+            )
+        llm_module = sys.modules["llm_fallback.llm"]
+        secrets_module = sys.modules["llm_fallback.secrets"]
+
+        def new_openai_client_call() -> Any:
+            llm_module.openai_client(SECRET_VALUE, llm.base_url).close()
+            llm_module.openai_client.cache_clear()
+            return handler(pending["event"], pending["context"])
+
+        def new_secrets_client_call() -> Any:
+            secrets_module.clear_secret_cache()  # a new SecretsProvider client + GetSecretValue
+            return handler(pending["event"], pending["context"])
+
+        def check_both(result: Any) -> None:
+            check_handler(result)
+            if len(llm.requests) > 512:
+                llm.clear()
+
+        with stdout_to_devnull():
+            savings["fallback: new OpenAI client per turn"] = measure(
+                new_openai_client_call, handler_call, check_both, check_both, saving, 10
+            )
+            savings["fallback: new Secrets Manager client + fetch per turn"] = measure(
+                new_secrets_client_call, handler_call, check_both, check_both, saving, 10
+            )
+        return timings
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--iterations", type=int, default=2000)
     parser.add_argument("--warmup", type=int, default=100)
+    parser.add_argument("--saving-iterations", type=int, default=300)
     args = parser.parse_args(argv)
 
     load_before = machine_load()
+    savings: dict[str, Timings] = {}
     results = {
-        "chat API (app.app)": bench_chat(args.iterations, args.warmup),
-        "fallback (handler.lambda_handler)": bench_fallback(args.iterations, args.warmup),
+        "chat API (app.app)": bench_chat(
+            args.iterations, args.warmup, args.saving_iterations, savings
+        ),
+        "fallback (handler.lambda_handler)": bench_fallback(
+            args.iterations, args.warmup, args.saving_iterations, savings
+        ),
     }
     print(
         f"Warm overhead: {args.iterations} interleaved invocations per handler after "
@@ -297,6 +352,43 @@ def main(argv: list[str] | None = None) -> int:
                 "verdict",
             ],
             rows,
+        )
+    )
+    print(
+        f"\nWarm-turn saving of one client per container: {args.saving_iterations} interleaved "
+        "pairs (turn that rebuilds the client(s) first, cached turn); ms"
+    )
+    saving_rows = []
+    for name, clocks in savings.items():
+        for clock, (per_turn_ms, cached_ms) in clocks.items():
+            diffs = [p - c for p, c in zip(per_turn_ms, cached_ms, strict=True)]
+            saving_rows.append(
+                [
+                    name,
+                    CLOCK_NAMES[clock],
+                    f"{percentile(cached_ms, 50):.2f}",
+                    f"{percentile(per_turn_ms, 50):.2f}",
+                    f"{percentile(per_turn_ms, 99):.2f}",
+                    f"{percentile(diffs, 50):.2f}",
+                    f"{percentile(diffs, 99):.2f}",
+                    "> 0",
+                    verdict(percentile(diffs, 50) > 0),
+                ]
+            )
+    print(
+        table(
+            [
+                "per-turn variant",
+                "clock",
+                "cached p50",
+                "per-turn p50",
+                "per-turn p99",
+                "saving p50",
+                "saving p99",
+                "target p50",
+                "verdict",
+            ],
+            saving_rows,
         )
     )
     return 0

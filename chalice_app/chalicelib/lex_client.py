@@ -1,4 +1,5 @@
-"""The only module that touches boto3: the ``lexv2-runtime`` client and its error translation.
+"""The only module that calls Lex: the ``lexv2-runtime`` client and its error translation
+(``session_key`` owns the other boto3 client, for Secrets Manager).
 
 The client is created once per process, lazily, on the first request (``get_lex_runtime``) and
 reused while the settings that shaped it stay the same; ``reset_lex_client`` forgets it (tests).

@@ -7,7 +7,9 @@ Modules, in the order a request passes through them:
 * ``secrets``  - the API key (env var, then Secrets Manager through Powertools Parameters);
 * ``history``  - past turns kept in ``sessionAttributes["llmHistory"]``;
 * ``prompts``  - the system prompt in the locale's language;
+* ``text``     - the well-formed-text rule for what goes to the model, the history and the user;
 * ``llm``      - the only module that touches ``openai``; owns the time budget and retries;
+* ``http_deadline`` - the whole-call deadline, enforced on every socket operation;
 * ``errors``   - the exception tree;
 * ``messages`` - friendly texts for the user when there is no answer;
 * ``response`` - Lex V2 response builders (Close, Delegate, message splitting);
@@ -21,6 +23,7 @@ from llm_fallback.errors import (
     LLMError,
     LLMNotConfigured,
     LLMRateLimited,
+    LLMRequestError,
     LLMTimeout,
     LLMUnavailable,
 )
@@ -34,6 +37,7 @@ __all__ = [
     "LLMError",
     "LLMNotConfigured",
     "LLMRateLimited",
+    "LLMRequestError",
     "LLMTimeout",
     "LLMUnavailable",
     "LexEvent",

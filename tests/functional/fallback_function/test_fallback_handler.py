@@ -259,3 +259,17 @@ def test_works_without_a_lambda_context(handler: Handler, llm: FakeOpenAI, load_
     answer = handler(load_event("lexV2FallbackEn"), None)
     assert_valid(answer)
     assert answer["sessionState"]["intent"]["state"] == "Fulfilled"
+
+
+def test_one_openai_client_and_pool_serve_every_warm_turn(
+    handler: Handler, llm: FakeOpenAI, load_event: Any
+) -> None:
+    """Issue 9: the client (and its connection pool) is built once per container, not per turn."""
+    import llm_fallback.llm as llm_module
+
+    llm_module.openai_client.cache_clear()
+    for _ in range(3):
+        invoke(handler, load_event("lexV2FallbackEn"))
+    info = llm_module.openai_client.cache_info()
+    assert (info.misses, info.hits) == (1, 2)
+    assert len(llm.requests) == 3
