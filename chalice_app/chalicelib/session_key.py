@@ -29,6 +29,7 @@ from chalicelib.session_ids import MIN_KEY_CHARS, SessionIds
 __all__ = [
     "SECRET_MAX_AGE_SECONDS",
     "SecretCache",
+    "clear_session_key_cache",
     "default_session_ids",
     "fetch_secret_with_boto3",
     "resolve_session_key",

@@ -13,13 +13,20 @@ around the call. Connections are shared by the pool, the deadline is not: a pool
 outside ``deadline`` runs with its ordinary timeouts. A connection abandoned mid-response is closed
 by httpcore, so it never returns to the pool half read.
 
-Not covered: name resolution inside ``socket.create_connection`` (the OS resolver has no timeout we
-can set), and requests an environment proxy (``HTTPS_PROXY``) routes through httpx's own transport.
+Name resolution is bounded too: the OS resolver has no timeout of its own (a VPC with broken DNS
+waits ``timeout x attempts`` of resolv.conf), so inside a deadline a new connection resolves the
+host in a helper thread and gives up when the time is up (the abandoned lookup finishes on its own;
+TLS still verifies the URL's host name, since httpcore passes it to ``start_tls``).
+
+Not covered: requests an environment proxy (``HTTPS_PROXY``) routes through httpx's own transport.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ipaddress
+import socket
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from typing import Any
@@ -27,7 +34,7 @@ from typing import Any
 import httpcore2
 import httpx2
 
-__all__ = ["DeadlineBackend", "DeadlineTransport", "deadline", "time_left"]
+__all__ = ["DeadlineBackend", "DeadlineTransport", "deadline", "resolve_host", "time_left"]
 
 Remaining = Callable[[], float]
 """Seconds left until the deadline (negative once it has passed)."""
@@ -60,6 +67,45 @@ def _bounded(timeout: float | None, error: type[Exception], what: str) -> float 
     return left if timeout is None else min(timeout, left)
 
 
+Resolver = Callable[[str, int], list[str]]
+"""(host, port) -> addresses to try, in order."""
+
+
+def resolve_host(host: str, port: int) -> list[str]:
+    """The system resolver (``getaddrinfo``), TCP addresses in its order, without duplicates."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+def _is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def _resolve_within(resolve: Resolver, host: str, port: int, seconds: float) -> list[str]:
+    """``resolve(host, port)`` in a helper thread, or ``ConnectTimeout`` after ``seconds``."""
+    result: list[list[str]] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            result.append(resolve(host, port))
+        except BaseException as exc:  # handed to the caller below
+            failure.append(exc)
+
+    worker = threading.Thread(target=run, name="deadline-resolve", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise httpcore2.ConnectTimeout("the call's deadline passed while resolving the host")
+    if failure:
+        raise httpcore2.ConnectError(f"cannot resolve the host ({type(failure[0]).__name__})")
+    return result[0]
+
+
 class _DeadlineStream(httpcore2.NetworkStream):
     def __init__(self, inner: httpcore2.NetworkStream) -> None:
         self._inner = inner
@@ -89,8 +135,11 @@ class _DeadlineStream(httpcore2.NetworkStream):
 class DeadlineBackend(httpcore2.NetworkBackend):
     """httpcore's sync backend with every operation bounded by the context's deadline."""
 
-    def __init__(self, inner: httpcore2.NetworkBackend | None = None) -> None:
+    def __init__(
+        self, inner: httpcore2.NetworkBackend | None = None, resolve: Resolver = resolve_host
+    ) -> None:
         self._inner = inner if inner is not None else httpcore2.SyncBackend()
+        self._resolve = resolve
 
     def connect_tcp(
         self,
@@ -101,8 +150,28 @@ class DeadlineBackend(httpcore2.NetworkBackend):
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore2.NetworkStream:
         bounded = _bounded(timeout, httpcore2.ConnectTimeout, "connect")
-        stream = self._inner.connect_tcp(host, port, bounded, local_address, socket_options)
-        return _DeadlineStream(stream)
+        if time_left() is None or _is_address(host):
+            stream = self._inner.connect_tcp(host, port, bounded, local_address, socket_options)
+            return _DeadlineStream(stream)
+        limit = bounded if bounded is not None else 0.0
+        addresses = _resolve_within(self._resolve, host, port, limit)
+        error: Exception = httpcore2.ConnectError(f"no address for {host}")
+        for address in addresses:
+            try:
+                stream = self._inner.connect_tcp(
+                    address,
+                    port,
+                    _bounded(timeout, httpcore2.ConnectTimeout, "connect"),
+                    local_address,
+                    socket_options,
+                )
+            except httpcore2.ConnectTimeout:
+                raise
+            except httpcore2.ConnectError as exc:
+                error = exc  # refused on this address: try the next
+                continue
+            return _DeadlineStream(stream)
+        raise error
 
     def connect_unix_socket(
         self,

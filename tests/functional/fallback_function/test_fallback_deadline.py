@@ -106,3 +106,16 @@ def test_the_connection_after_a_deadline_is_fresh(
     second, _ = run_bounded(handler, load_event("lexV2FallbackEn"), remaining=25.0, wait=8)
     assert second is not None
     assert second["messages"][0]["content"].startswith("[fake-llm] You asked:")
+
+
+def test_a_host_name_is_resolved_inside_the_deadline_and_each_address_tried(
+    configure: Any, llm: FakeOpenAI, load_event: Any
+) -> None:
+    """``localhost`` (not an address): resolved in the helper thread; if it yields ::1 first, the
+    refused IPv6 address is skipped for 127.0.0.1, where the fake listens."""
+    handler = configure(
+        OPENAI_BASE_URL=llm.base_url.replace("127.0.0.1", "localhost"), OPENAI_API_KEY=API_KEY
+    )
+    answer, _ = run_bounded(handler, load_event("lexV2FallbackEn"), remaining=25.0, wait=20)
+    assert answer is not None
+    assert answer["messages"][0]["content"].startswith("[fake-llm] You asked:")

@@ -25,6 +25,7 @@ ALL_EVENTS = [
     "lexV2FallbackEn",
     "lexV2FallbackEmptyTranscript",
     "lexV2FallbackLongHistory",
+    "lexV2FallbackMalformedHistory",
     "lexV2DialogCodeHook",
     "lexV2UnknownIntent",
 ]

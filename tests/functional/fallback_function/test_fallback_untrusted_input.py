@@ -150,3 +150,15 @@ def test_an_answer_of_only_controls_is_a_bad_response_not_an_empty_bubble(
     llm.set_behavior("ok", reply=C1_AND_BIDI + "\x07")
     answer = invoke(handler, load_event("lexV2FallbackEn"))
     assert texts(answer) == [notice_text(Notice.UNAVAILABLE, "en_US")]
+
+
+def test_the_malformed_history_fixture_is_answered_with_the_history_cleaned(
+    handler: Any, llm: FakeOpenAI, load_event: Any
+) -> None:
+    """events/lexV2FallbackMalformedHistory.json: what issue 10 item 2's probe left in a session."""
+    answer = invoke(handler, load_event("lexV2FallbackMalformedHistory"))
+    assert answer["sessionState"]["intent"]["state"] == "Fulfilled"
+    assert llm.requests[0]["messages"][2] == {
+        "role": "assistant",
+        "content": "Canberra \ufffd is the capital of Australia.",
+    }
