@@ -20,13 +20,11 @@ from playwright.sync_api import (
 )
 
 import devstack
-from tests.browser.chat_page import ChatPage
+from tests.browser.chat_page import ANSWER_TIMEOUT_MS, ChatPage
 from tests.fakes.fake_openai import FakeOpenAI
 from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parents[2]
-# Generous: the emulator, Chalice and the fallback's LLM call all run on a shared, noisy machine.
-ANSWER_TIMEOUT_MS = 30_000
 
 
 @pytest.fixture(scope="session")
