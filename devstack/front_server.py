@@ -12,8 +12,9 @@
 Hardened against a hostile client on the same machine (issue 10):
 
 * requests are framed strictly (``devstack.http_request``): a request that could be read two
-  ways is refused with a 400, and a connection whose body was not read (an error, a static path,
-  a ``GET`` with a body) is closed after the answer, so stray bytes never become a request;
+  ways is refused with a 400, a ``GET``/``HEAD`` with a body with a 403 (as CloudFront does), and
+  a connection whose body was not read (any refusal, a static path) is closed after the answer,
+  so stray bytes never become a request;
 * each phase has a wall-clock limit (``devstack.deadline_reader``): an idle keep-alive
   connection, a request head and a body that do not arrive in time end the connection (408 for a
   started request), and at most ``max_connections`` are served at once;
@@ -241,6 +242,7 @@ class FrontHandler(BaseHTTPRequestHandler):
         self.command = ""
         self.requestline = ""
         self.request_version = "HTTP/1.1"
+        self.body_length = 0
         timeouts = self.server.timeouts
         try:
             self.reader.set_timeout(timeouts.idle)
@@ -320,12 +322,18 @@ class FrontHandler(BaseHTTPRequestHandler):
     # ------------------------------------------------------------------ routing
     def _route(self) -> None:
         path = self.path.split("?", 1)[0]
+        if self.body_length and self.command in ("GET", "HEAD"):
+            # As CloudFront does ("GET requests that include a body", RequestAndResponseBehavior-
+            # CustomOrigin.html in its developer guide); the body is never read or passed on.
+            self._unread_input = True
+            self._send_json(403, "forbidden", "A GET or HEAD request cannot have a body.")
+            return
         if path in PROXIED_PATHS:
             self._proxy()
             return
         if self.body_length:
-            # Static paths never read a body: end the connection after the answer, so the body's
-            # bytes are never taken for the next request.
+            # Static paths never read a body (only a 405 gets here with one): end the connection
+            # after the answer, so the body's bytes are never taken for the next request.
             self._unread_input = True
             self.close_connection = True
         stats = self.server.stats.respond(self.command, path) if self.server.stats else None

@@ -4,7 +4,8 @@
 //   - a link with no visible text is dropped (an invisible link is only good for tricks);
 //   - when the text does not name the destination, the destination's host (or e-mail address) is
 //     shown next to it: [https://good.example](https://evil.example) reads "… (evil.example)".
-// Hosts come from the URL parser, so an IDN shows as its punycode (xn--…), not as a look-alike.
+// Hosts come from the URL parser, so an IDN shows as its punycode (xn--…), not as a look-alike,
+// and an IDN host is always shown.
 
 /**
  * `{kind, label, href}` for a link we keep ("https" with its host, "mailto" with its address) and
@@ -58,6 +59,9 @@ export function textNamesDestination(text, destination) {
   if (destination.kind === "mailto") {
     return shown === destination.label || shown === `mailto:${destination.label}`;
   }
+  // An internationalised host can look like another one (Cyrillic "а" for "a"): always spell it
+  // out in its ASCII form, whatever the text says.
+  if (destination.label.split(".").some((part) => part.startsWith("xn--"))) return false;
   return shown === destination.label || hostOf(shown) === destination.label;
 }
 

@@ -9,7 +9,9 @@ const KEYS = {
   sessionId: "chat.sessionId",
   log: "chat.log",
   draft: "chat.draft",
-  lang: "chat.lang",
+  // Only a choice made in the menu is stored. (Earlier versions stored every language under
+  // "chat.lang", chosen or not, so that key is no longer read.)
+  lang: "chat.chosenLang",
   dialogLocale: "chat.dialogLocale",
 };
 export const MAX_LOG_ENTRIES = 200;

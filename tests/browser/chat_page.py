@@ -9,6 +9,9 @@ from typing import Any
 from playwright.sync_api import Locator, Page, Request, expect
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+# Generous: the emulator, Chalice and the fallback's LLM call all run on a shared, noisy machine,
+# and the first LLM turn of a run also imports the OpenAI SDK. (expect() waits 5 s by default.)
+ANSWER_TIMEOUT_MS = 30_000
 
 
 class ChatPage:
@@ -96,12 +99,12 @@ class ChatPage:
         """Sends `text`, waits until the turn is answered, returns the last bot bubble's text."""
         before = self.bots.count()
         self.send(text)
-        expect(self.bots).not_to_have_count(before)
+        expect(self.bots).not_to_have_count(before, timeout=ANSWER_TIMEOUT_MS)
         self.wait_idle()
         return self.bot_text(-1)
 
     def wait_idle(self) -> None:
-        expect(self.page.locator(".typing")).to_be_empty()
+        expect(self.page.locator(".typing")).to_be_empty(timeout=ANSWER_TIMEOUT_MS)
 
     def screenshot(self, name: str) -> None:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -20,13 +20,11 @@ from playwright.sync_api import (
 )
 
 import devstack
-from tests.browser.chat_page import ChatPage
+from tests.browser.chat_page import ANSWER_TIMEOUT_MS, ChatPage
 from tests.fakes.fake_openai import FakeOpenAI
 from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parents[2]
-# Generous: the emulator, Chalice and the fallback's LLM call all run on a shared, noisy machine.
-ANSWER_TIMEOUT_MS = 30_000
 
 
 @pytest.fixture(scope="session")
@@ -74,11 +72,17 @@ def browser(chromium_path: Path) -> Iterator[Browser]:
         b.close()
 
 
+def new_context(browser: Browser, locale: str) -> BrowserContext:
+    """A fresh profile (empty storage) with the given browser locale, desktop-sized."""
+    ctx = browser.new_context(locale=locale, viewport={"width": 1280, "height": 800})
+    ctx.set_default_timeout(ANSWER_TIMEOUT_MS)
+    return ctx
+
+
 @pytest.fixture
 def context(browser: Browser) -> Iterator[BrowserContext]:
     """A fresh profile (empty storage) with a Korean browser locale, desktop-sized."""
-    ctx = browser.new_context(locale="ko-KR", viewport={"width": 1280, "height": 800})
-    ctx.set_default_timeout(ANSWER_TIMEOUT_MS)
+    ctx = new_context(browser, "ko-KR")
     yield ctx
     ctx.close()
 

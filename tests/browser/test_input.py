@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.chat_page import ChatPage
+from tests.browser.chat_page import ANSWER_TIMEOUT_MS, ChatPage
 
 # Records every Enter keydown the textarea sees, so the IME test can prove the key really arrived
 # (a test whose Enter never reached the page could not fail).
@@ -187,7 +187,7 @@ def test_nfd_text_at_the_limit_is_sendable_and_the_api_agrees(chat: ChatPage) ->
     expect(chat.send_button).to_be_enabled()
 
     chat.input.press("Enter")
-    expect(chat.bots).not_to_have_count(0)
+    expect(chat.bots).not_to_have_count(0, timeout=ANSWER_TIMEOUT_MS)
     chat.wait_idle()
     expect(chat.errors).to_have_count(0)
 
@@ -229,7 +229,9 @@ def test_the_limit_is_counted_after_the_apis_cleaning_and_the_api_agrees(chat: C
     expect(chat.send_button).to_be_enabled()
 
     chat.input.press("Enter")
-    expect(chat.bots).not_to_have_count(0)  # the fake echoes the question: > 1,000 units, 2 bubbles
+    expect(chat.bots).not_to_have_count(
+        0, timeout=ANSWER_TIMEOUT_MS
+    )  # the fake echoes the question: > 1,000 units, 2 bubbles
     chat.wait_idle()
     expect(chat.errors).to_have_count(0)
     assert chat.bot_text(0).startswith("[fake-llm] You asked: 😀😀")

@@ -85,3 +85,53 @@ def test_plain_http_and_relative_links_are_text_and_empty_links_are_dropped(
     for link in body.locator("a").all():
         assert (link.inner_text() or "").strip(), "an empty link is still there"
         expect(link).to_have_attribute("rel", "noopener noreferrer")
+
+
+HOST_LABELS = [
+    ("https://good.example", "https://evil.example/", "evil.example"),
+    ("https://good.example", "https://good.example.evil.example/", "good.example.evil.example"),
+    ("good.example", "https://good.example/x", None),
+    ("https://GOOD.example/path", "https://good.example/other", None),
+    ("http://good.example", "https://good.example/", None),  # the host is right
+    ("good.example@evil.example", "https://evil.example/", "evil.example"),
+    ("goo\u200bd.example", "https://good.example/", "good.example"),  # hidden characters
+    ("https://exаmple.com", "https://exаmple.com/", "xn--exmple-4nf.com"),  # a look-alike host
+    ("https://example.com", "https://exаmple.com/", "xn--exmple-4nf.com"),  # Cyrillic а
+    ("mail me", "mailto:a@b.example", "a@b.example"),
+    ("A@B.example", "mailto:a@b.example", None),
+]
+REFUSED_HREFS = [
+    "http://x.example/",
+    "/chat",
+    "//x.example/",
+    "javascript:alert(1)",
+    "data:text/html,x",
+    "ftp://x.example/",
+    "mailto:",
+    "https://",
+    "",
+]
+
+
+def test_when_the_real_host_is_shown(chat: ChatPage) -> None:
+    """(text, href, label): label is what the page shows after the link, None for nothing."""
+    got = chat.page.evaluate(
+        """async (cases) => {
+          const links = await import('/js/links.js');
+          return cases.map(([text, href]) => {
+            const destination = links.linkDestination(href);
+            return links.textNamesDestination(text, destination) ? null : destination.label;
+          });
+        }""",
+        [[text, href] for text, href, _ in HOST_LABELS],
+    )
+    assert list(zip(HOST_LABELS, got, strict=True)) == [(c, c[2]) for c in HOST_LABELS]
+
+
+def test_only_https_and_mailto_destinations_are_kept(chat: ChatPage) -> None:
+    got = chat.page.evaluate(
+        "async (hrefs) => { const m = await import('/js/links.js');"
+        " return hrefs.map((h) => m.linkDestination(h)); }",
+        REFUSED_HREFS,
+    )
+    assert got == [None] * len(REFUSED_HREFS)

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, expect
 
 from tests.browser.chat_page import ChatPage
-from tests.browser.conftest import ANSWER_TIMEOUT_MS
+from tests.browser.conftest import new_context
 from tests.fakes.fake_openai import FakeOpenAI
 
 pytestmark = pytest.mark.browser
@@ -21,8 +21,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def english_context(browser: Browser) -> Iterator[BrowserContext]:
-    ctx = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 800})
-    ctx.set_default_timeout(ANSWER_TIMEOUT_MS)
+    ctx = new_context(browser, "en-US")
     yield ctx
     ctx.close()
 
@@ -111,3 +110,29 @@ def test_choosing_korean_keeps_english_text_korean(chat: ChatPage) -> None:
     chat.send("hello")
     chat.wait_idle()
     assert locales(chat) == ["ko_KR"]
+
+
+DETECTION = [
+    ("안녕", "ko"),
+    ("네", "ko"),
+    ("GPT-4가 뭐야?", "ko"),  # Korean with a product name
+    ("hello", "en"),
+    ("What is the weather like?", "en"),
+    ("ok", "en"),
+    ("a", None),  # one letter is not plain enough
+    ("12345 !?", None),
+    ("hello 안녕 world there", None),  # mixed
+    ("こんにちは", None),  # not one of the bot's languages
+    ("Привет", None),
+    ("café crème", "en"),  # Latin letters
+]
+
+
+def test_which_texts_are_plainly_in_one_language(chat: ChatPage) -> None:
+    texts = [text for text, _ in DETECTION]
+    got = chat.page.evaluate(
+        "async (texts) => { const m = await import('/js/locale.js');"
+        " return texts.map((t) => m.detectLang(t)); }",
+        texts,
+    )
+    assert dict(zip(texts, got, strict=True)) == dict(DETECTION)
