@@ -34,6 +34,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "bench")]
 
 from _bench_support import (  # noqa: E402
+    DUMMY_AWS_ENV,
     FakeLambdaContext,
     child_env,
     free_port,
@@ -109,8 +110,9 @@ def cold_sam(function: str, env_vars: dict[str, dict[str, str]], image: Any) -> 
 
 def warm_in_process(function: str, env_vars: dict[str, dict[str, str]], calls: int) -> float:
     spec = function_spec(function, env_vars.get(function))
-    saved = {k: os.environ.get(k) for k in spec.environment}
-    os.environ.update(spec.environment)
+    env = {**DUMMY_AWS_ENV, **spec.environment}
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
     try:
         handler = import_handler(spec)
         event = json.loads(EVENTS[function].read_text())
