@@ -105,8 +105,11 @@ def sam_containers(code_root: Path = REPO_ROOT) -> set[str]:
     mounts = _docker("inspect", "-f", "{{.Id}} {{range .Mounts}}{{.Source}} {{end}}", *ids)
     root = str(code_root)
     mine = set()
-    for line in mounts.stdout.splitlines():
-        cid, *sources = line.split()
+    for line in mounts.stdout.splitlines():  # a container removed meanwhile prints nothing
+        fields = line.split()
+        if not fields:
+            continue
+        cid, sources = fields[0], fields[1:]
         if any(src == root or src.startswith(root + "/") for src in sources):
             mine.add(cid)
     return mine

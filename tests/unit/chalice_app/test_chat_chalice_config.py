@@ -1,8 +1,9 @@
-""".chalice/config.json and the policy files: stages, least privilege, contract env names."""
+""".chalice/config.json and the generated policy files: stages, least privilege, contract env names."""
 
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -51,10 +52,17 @@ def test_lambda_timeout_stays_under_api_gateways_29_seconds():
 
 
 @pytest.mark.parametrize("stage", DEPLOY_STAGES)
-def test_deploy_stages_use_a_hand_written_least_privilege_policy(stage):
-    config = chalice_config(stage)
+def test_deploy_stages_use_a_generated_least_privilege_policy(stage, tmp_path):
+    """``make chalice-config STAGE=...`` writes the policy (deploytools.chalice_config)."""
+    from deploytools.chalice_config import generate
+    from tests.functional.deploytools.test_chalice_config import FakeCloudFormation
+
+    project = tmp_path / "chalice_app"
+    shutil.copytree(PROJECT, project, ignore=shutil.ignore_patterns("__pycache__", "deployments"))
+    generate(stage, FakeCloudFormation(), "lex-llm-chatbot", app_dir=project)
+    config = CLIFactory(str(project)).create_config_obj(chalice_stage_name=stage)
     assert config.autogen_policy is False
-    policy = json.loads((PROJECT / ".chalice" / config.iam_policy_file).read_text())
+    policy = json.loads((project / ".chalice" / config.iam_policy_file).read_text())
     granted: dict[str, list[str]] = {}
     for statement in policy["Statement"]:
         assert statement["Effect"] == "Allow"
