@@ -38,10 +38,10 @@ dev: install ## Run the whole stack locally on http://127.0.0.1:$(PORT)/
 
 lint: install ## ruff
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check chalice_app fallback_function lex_emulator devstack deploytools insights
+	$(BIN)/ruff format --check chalice_app fallback_function lex_emulator devstack sam_local deploytools insights
 
 typecheck: install ## mypy (strict on the packages)
-	$(BIN)/mypy chalice_app/app.py chalice_app/chalicelib fallback_function/handler.py fallback_function/llm_fallback lex_emulator devstack deploytools insights
+	$(BIN)/mypy chalice_app/app.py chalice_app/chalicelib fallback_function/handler.py fallback_function/llm_fallback lex_emulator devstack sam_local deploytools insights
 
 unit: install ## Unit tests (no I/O)
 	$(BIN)/pytest -q tests/unit

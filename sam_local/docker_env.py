@@ -13,6 +13,7 @@ import socket
 import struct
 import subprocess
 from collections.abc import Iterable
+from pathlib import Path
 
 __all__ = [
     "SAM_CONTAINER_LABEL",
@@ -88,10 +89,30 @@ def _interface_ipv4(name: str) -> str | None:
     return socket.inet_ntoa(packed[20:24])
 
 
-def sam_containers() -> set[str]:
-    """Ids of every SAM function container, running or not."""
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def sam_containers(code_root: Path = REPO_ROOT) -> set[str]:
+    """Ids of the SAM function containers (running or not) that mount code from ``code_root``.
+
+    SAM mounts the function's code folder into the container; containers of another checkout
+    (another developer's worktree on the same Docker daemon) are left alone.
+    """
     out = _docker("ps", "-aq", "--no-trunc", "--filter", f"label={SAM_CONTAINER_LABEL}")
-    return set(out.stdout.split()) if out.returncode == 0 else set()
+    ids = out.stdout.split() if out.returncode == 0 else []
+    if not ids:
+        return set()
+    mounts = _docker("inspect", "-f", "{{.Id}} {{range .Mounts}}{{.Source}} {{end}}", *ids)
+    root = str(code_root)
+    mine = set()
+    for line in mounts.stdout.splitlines():  # a container removed meanwhile prints nothing
+        fields = line.split()
+        if not fields:
+            continue
+        cid, sources = fields[0], fields[1:]
+        if any(src == root or src.startswith(root + "/") for src in sources):
+            mine.add(cid)
+    return mine
 
 
 def remove_containers(ids: Iterable[str]) -> None:
@@ -101,7 +122,8 @@ def remove_containers(ids: Iterable[str]) -> None:
 
 
 class ContainerJanitor:
-    """Remembers the SAM containers that existed before; ``clean()`` removes every newer one.
+    """Remembers this checkout's SAM containers that existed before; ``clean()`` removes every
+    newer one.
 
     SAM removes a container after each cold invocation and its warm containers when it stops
     cleanly, but not when it is killed: this makes sure a run leaves none behind.

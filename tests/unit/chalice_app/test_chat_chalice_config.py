@@ -1,7 +1,9 @@
-""".chalice/config.json and the policy files: stages, least privilege, contract env names."""
+""".chalice/config.json and the generated policy files: stages, least privilege, contract env names."""
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -51,11 +53,39 @@ def test_lambda_timeout_stays_under_api_gateways_29_seconds():
 
 
 @pytest.mark.parametrize("stage", DEPLOY_STAGES)
-def test_deploy_stages_use_the_generated_least_privilege_policy(stage):
-    """``make chalice-config STAGE=...`` writes policy-<stage>.json from the code's AWS calls and the
-    deployed stack (tests/functional/deploytools/test_chalice_config.py checks what it grants)."""
-    config = chalice_config(stage)
+def test_deploy_stages_use_a_generated_least_privilege_policy(stage, tmp_path):
+    """``make chalice-config STAGE=...`` writes the policy (deploytools.chalice_config)."""
+    from deploytools.chalice_config import generate
+    from tests.functional.deploytools.test_chalice_config import FakeCloudFormation
+
+    project = tmp_path / "chalice_app"
+    shutil.copytree(PROJECT, project, ignore=shutil.ignore_patterns("__pycache__", "deployments"))
+    generate(stage, FakeCloudFormation(), "lex-llm-chatbot", app_dir=project)
+    config = CLIFactory(str(project)).create_config_obj(chalice_stage_name=stage)
     assert config.autogen_policy is False
-    assert config.iam_policy_file == f"policy-{stage}.json"
-    env = config.environment_variables
-    assert {"LEX_BOT_ID", "LEX_BOT_ALIAS_ID", "SESSION_KEY_SECRET_ARN"} <= set(env)
+    policy = json.loads((project / ".chalice" / config.iam_policy_file).read_text())
+    granted: dict[str, list[str]] = {}
+    for statement in policy["Statement"]:
+        assert statement["Effect"] == "Allow"
+        actions = statement["Action"]
+        resources = statement["Resource"]
+        for action in [actions] if isinstance(actions, str) else actions:
+            assert "*" not in action, action
+            granted.setdefault(action, []).extend(
+                [resources] if isinstance(resources, str) else resources
+            )
+    assert set(granted) == {
+        "lex:RecognizeText",
+        "logs:CreateLogGroup",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "secretsmanager:GetSecretValue",
+    }
+    assert all(":bot-alias/" in arn for arn in granted["lex:RecognizeText"])
+    assert all(
+        ":secret:SessionKeySecret" in arn for arn in granted["secretsmanager:GetSecretValue"]
+    )
+    assert "SESSION_KEY_SECRET_ARN" in config.environment_variables
+    for action in ("logs:CreateLogStream", "logs:PutLogEvents"):
+        assert all(f"/aws/lambda/lex-llm-chat-{stage}" in arn for arn in granted[action])
+    assert "*" not in {r for rs in granted.values() for r in rs}
