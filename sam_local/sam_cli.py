@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import sys
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -62,6 +63,12 @@ class ContainerSettings:
         # Offline there is no Secrets Manager: like `make dev` (where references resolve to ""),
         # a local run has no secret ARN unless env.json names one. SAM would pass the logical id.
         out.setdefault("FallbackFunction", {}).setdefault("OPENAI_API_KEY_SECRET_ARN", "")
+        # Likewise the session-id key: `SESSION_KEY` from env.json, else one generated for this
+        # run, as `make dev` does (ids from another run are refused with 400 invalid_session_id).
+        chat = out.setdefault("ChatApiFunction", {})
+        chat.setdefault("SESSION_KEY_SECRET_ARN", "")
+        if not chat.get("SESSION_KEY", "").strip():
+            chat["SESSION_KEY"] = secrets.token_urlsafe(32)
         self.env_vars = out
         self._dir = tempfile.mkdtemp(prefix="sam-env-")
         self.path = Path(self._dir) / "env.json"

@@ -17,6 +17,7 @@ from lex_emulator import EmulatorServer, LexEmulator
 from sam_local.invoke import invoke
 from sam_local.sam_cli import REPO_ROOT
 from tests.functional.chalice_app.test_chat_handler_events import EXPECTED
+from tests.support.session_ids import TEST_SESSION_KEY
 
 API_EVENTS = sorted((REPO_ROOT / "events").glob("apiGateway*.json"))
 
@@ -40,6 +41,8 @@ def test_every_api_gateway_fixture_answers_as_in_process(lambda_image, bridge_le
             "LEX_ENDPOINT_URL": bridge_lex.url,
             "LEX_BOT_ID": "LOCALBOTID",
             "LEX_BOT_ALIAS_ID": "TSTALIASID",
+            # the key the fixtures' session ids are signed with
+            "SESSION_KEY": TEST_SESSION_KEY,
         }
     }
 

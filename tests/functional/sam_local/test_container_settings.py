@@ -57,7 +57,21 @@ def test_settings_rewrite_loopback_urls_keep_others_and_clear_the_secret():
         assert fallback["OPENAI_BASE_URL"] == f"http://{LISTEN}:{relay.port}/v1"
         assert fallback["OPENAI_MODEL"] == "m"
         assert fallback["OPENAI_API_KEY_SECRET_ARN"] == ""
-        assert settings.env_vars["ChatApiFunction"]["LEX_ENDPOINT_URL"] == "http://172.17.0.1:4010"
+        chat = settings.env_vars["ChatApiFunction"]
+        assert chat["LEX_ENDPOINT_URL"] == "http://172.17.0.1:4010"
+        assert chat["SESSION_KEY_SECRET_ARN"] == ""
+        assert len(chat["SESSION_KEY"]) >= 32  # generated for this run
         assert stat.S_IMODE(settings.path.stat().st_mode) == 0o600
         path = settings.path
     assert not path.exists()
+
+
+def test_settings_keep_a_session_key_that_env_json_sets():
+    env = {"ChatApiFunction": {"SESSION_KEY": "k" * 40}}
+    with ContainerSettings(env, LISTEN) as settings:
+        assert settings.env_vars["ChatApiFunction"]["SESSION_KEY"] == "k" * 40
+    with ContainerSettings({}, LISTEN) as first, ContainerSettings({}, LISTEN) as second:
+        assert (
+            first.env_vars["ChatApiFunction"]["SESSION_KEY"]
+            != (second.env_vars["ChatApiFunction"]["SESSION_KEY"])
+        )
