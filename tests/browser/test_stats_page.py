@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import json
+import time
 import urllib.request
 from typing import Any
 
 import pytest
-from playwright.sync_api import BrowserContext, Route
+from playwright.sync_api import BrowserContext, Page
 
+from devstack.security_headers import SECURITY_HEADERS
 from tests.fakes.fake_openai import FakeOpenAI
 
 pytestmark = pytest.mark.browser
-
-CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; font-src 'self'; manifest-src 'self'; base-uri 'none'; "
-    "form-action 'self'; frame-ancestors 'none'"
-)
 
 
 def _post(url: str, body: dict[str, Any]) -> int:
@@ -31,19 +27,24 @@ def _post(url: str, body: dict[str, Any]) -> int:
         return err.code
 
 
-def _with_csp(route: Route) -> None:
-    """Serve every response with the project's CSP, whether or not the server adds it yet."""
-    response = route.fetch()
-    route.fulfill(response=response, headers={**response.headers, "content-security-policy": CSP})
+def _wait_until(page: Page, predicate: str, arg: object = None, timeout: float = 15.0) -> None:
+    """Poll ``predicate(arg)`` in the page. (``wait_for_function`` builds its predicate with eval,
+    which the page's own CSP, ``script-src 'self'``, refuses, as it should.)"""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(predicate, arg):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {predicate} ({arg!r})")
+        time.sleep(0.1)
 
 
 def test_charts_are_drawn_from_the_data_and_refresh_live(
     context: BrowserContext, stack: Any, llm: FakeOpenAI
 ) -> None:
     violations: list[str] = []
-    context.route("**/*", _with_csp)
     page = context.new_page()
-    page.on("console", lambda m: violations.append(m.text) if "Content Security" in m.text else None)
+    page.on(
+        "console", lambda m: violations.append(m.text) if "Content Security" in m.text else None
+    )
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     url = str(stack.url)
@@ -51,12 +52,17 @@ def test_charts_are_drawn_from_the_data_and_refresh_live(
         assert _post(url, {"text": text, "localeId": locale}) == 200
     assert _post(url, {"text": ""}) == 400
     response = page.goto(url + "stats/")
-    assert response is not None and "script-src 'self'" in response.headers["content-security-policy"]
-    page.wait_for_function("document.body.dataset.updated !== undefined")
+    # the front server's own header (devstack/security_headers.py), as CloudFront sends it
+    assert response is not None
+    assert (
+        response.headers["content-security-policy"] == SECURITY_HEADERS["Content-Security-Policy"]
+    )
+    _wait_until(page, "() => document.body.dataset.updated !== undefined")
     data = page.evaluate("fetch('/stats/data.json').then(r => r.json())")
-    page.wait_for_function(
+    _wait_until(
+        page,
         "t => document.getElementById('turns-total').textContent === String(t)",
-        arg=data["turns"]["total"],
+        data["turns"]["total"],
     )
     assert data["turns"]["llm"] >= 1 and data["turns"]["lex"] >= 1
     rate = f"{data['fallbackRate'] * 100:.1f}%"
@@ -83,9 +89,7 @@ def test_charts_are_drawn_from_the_data_and_refresh_live(
     # Live: a new LLM turn shows up without reloading.
     before = data["turns"]["total"]
     assert _post(url, {"text": "why is the sky blue", "localeId": "en_US"}) == 200
-    page.wait_for_function(
-        "t => Number(document.getElementById('turns-total').textContent) === t",
-        arg=before + 1,
-        timeout=15_000,
+    _wait_until(
+        page, "t => Number(document.getElementById('turns-total').textContent) === t", before + 1
     )
     assert violations == [] and errors == []
