@@ -21,7 +21,12 @@ from sam_local.sam_cli import REPO_ROOT
 from tests.support.lex_response_rules import assert_valid
 
 LEX_EVENTS = sorted((REPO_ROOT / "events").glob("lexV2*.json"))
-ASKS_THE_LLM = {"lexV2FallbackEn.json", "lexV2FallbackKo.json", "lexV2FallbackLongHistory.json"}
+ASKS_THE_LLM = {
+    "lexV2FallbackEn.json",
+    "lexV2FallbackKo.json",
+    "lexV2FallbackLongHistory.json",
+    "lexV2FallbackMalformedHistory.json",
+}
 API_KEY = "sk-sam-tier-test-key"  # must never show in the function's logs
 PARALLEL = 2  # containers at once; each invocation mostly waits for Docker
 
