@@ -304,7 +304,7 @@ def find_compiler(runtime: str, env: dict[str, str] | None = None) -> Compiler |
             return Compiler(f"{path} ({where})", python=path)
     image = IMAGE.format(runtime=runtime)
     if _docker_image_exists(image):
-        # /var/lang/bin/python3.X exists in the image (SHARED_DECISIONS 4)
+        # /var/lang/bin/python3.X exists in the image (docs/contracts.md, "`sam local`")
         return Compiler(
             f"{image} (docker)", image=image, image_python=f"/var/lang/bin/python{version}"
         )

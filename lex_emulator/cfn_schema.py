@@ -81,7 +81,7 @@ _IMPLEMENTED_LOADING_SLOTS_MESSAGES = frozenset(
     }
 )  # fmt: skip
 
-# Conversation flow (next steps, conditions, contexts, code-hook settings): i8-flow's block.
+# Conversation flow (next steps, conditions, contexts, code-hook settings): their own block.
 _IMPLEMENTED_FLOW = frozenset(
     {
         "Intent.InputContexts", "Intent.OutputContexts", "InputContext.Name",

@@ -1,4 +1,4 @@
-"""Per-tab sessions with server-issued ids (SHARED_DECISIONS 3): the page never makes one up, keeps
+"""Per-tab sessions with server-issued ids (docs/contracts.md): the page never makes one up, keeps
 the one the server returns across reloads, and recovers once when the server refuses it."""
 
 from __future__ import annotations
@@ -139,7 +139,7 @@ def test_a_refused_session_id_is_forgotten_and_the_turn_resent_once(chat: ChatPa
 def test_the_real_server_refuses_an_id_it_did_not_issue_and_the_page_recovers(
     chat: ChatPage, stored: str
 ) -> None:
-    """No route here: the real chat API answers 400 invalid_session_id (SHARED_DECISIONS 3)."""
+    """No route here: the real chat API answers 400 invalid_session_id (docs/contracts.md)."""
     chat.set_language("ko")
     chat.page.evaluate("id => sessionStorage.setItem('chat.sessionId', id)", stored)
     chat.reload()

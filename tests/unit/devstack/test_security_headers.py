@@ -1,4 +1,4 @@
-"""CloudFront sends exactly the security headers the local front server sends (SHARED_DECISIONS 2).
+"""CloudFront sends exactly the security headers the local front server sends (devstack/security_headers.py).
 
 ``devstack/security_headers.py`` is the single source of truth; ``template.yaml``'s
 ``SecurityHeadersPolicy`` (``AWS::CloudFront::ResponseHeadersPolicy``) must carry the same values,
@@ -18,6 +18,7 @@ from lex_emulator.cfn_template import load_template
 
 ROOT = Path(__file__).resolve().parents[3]
 POLICY = "SecurityHeadersPolicy"
+
 
 def policy_config(template: dict[str, Any]) -> dict[str, Any]:
     resource = template["Resources"].get(POLICY)
