@@ -31,6 +31,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import gzip
+import hashlib
 import json
 import logging
 import re
@@ -53,11 +54,29 @@ __all__ = [
     "UnknownOperationException",
     "decode_lex_header",
     "encode_lex_header",
+    "redact_session_ids",
 ]
 
 logger = logging.getLogger("lex_emulator.http")
 
 MAX_BODY_BYTES = 1024 * 1024
+_SESSION_SEGMENT = re.compile(r"(/sessions/)([^/?#\s]+)")
+
+
+def redact_session_ids(text: str) -> str:
+    """``text`` (a request line or path) with each session id replaced by a hash of it.
+
+    A session id is a credential (docs/contracts.md, "Session ids"): logs carry the first 16 hex
+    digits of its SHA-256 instead, the same ``sessionHash`` the functions log, so lines still join.
+    """
+
+    def _hash(match: re.Match[str]) -> str:
+        raw = unquote(match.group(2)).encode("utf-8", "surrogatepass")
+        return f"{match.group(1)}<sessionHash:{hashlib.sha256(raw).hexdigest()[:16]}>"
+
+    return _SESSION_SEGMENT.sub(_hash, text)
+
+
 DEFAULT_CONTENT_TYPE = "text/plain; charset=utf-8"
 
 _PREFIX = (
@@ -193,7 +212,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.track(self.connection, add=False)
 
     def log_message(self, format: str, *args: Any) -> None:
-        logger.debug("%s " + format, self.address_string(), *args)
+        line = format % args if args else format
+        logger.debug("%s %s", self.address_string(), redact_session_ids(line))
 
     def do_GET(self) -> None:
         self._dispatch("GET")
@@ -261,7 +281,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._operate(operation, params, body)
         except Exception as exc:  # the boundary: every failure becomes an AWS-format error
             if not isinstance(exc, LexError):
-                logger.exception("unexpected error in %s %s", method, self.path)
+                logger.exception("unexpected error in %s %s", method, redact_session_ids(self.path))
                 exc = InternalServerException("Internal error in the Lex emulator.")
             try:
                 self._send_error(exc.code, exc.status, exc.message)

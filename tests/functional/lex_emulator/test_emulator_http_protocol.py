@@ -276,3 +276,18 @@ def test_stop_frees_the_port_and_is_idempotent():
         conn.request("GET", "/")
         conn.getresponse()
     conn.close()
+
+
+def test_debug_log_carries_a_session_hash_not_the_session_id(fake_client, caplog):
+    """The access log names the session by hash: a session id is a credential."""
+    import hashlib
+
+    session_id = "s1.secretSessionPart0123456789.mac0123456789abcdef01"
+    with caplog.at_level(logging.DEBUG, logger="lex_emulator.http"):
+        fake_client.recognize_text(**ids("en_US", session_id), text="hello")
+        fake_client.get_session(**ids("en_US", session_id))
+    lines = [r.getMessage() for r in caplog.records if r.name == "lex_emulator.http"]
+    assert len(lines) >= 2
+    assert not any("secretSessionPart" in line for line in lines)
+    expected = hashlib.sha256(session_id.encode()).hexdigest()[:16]
+    assert all(f"<sessionHash:{expected}>" in line for line in lines)

@@ -123,3 +123,15 @@ def test_env_vars_are_normalised_to_strings():
 def test_bad_env_vars_name_the_problem(data, fragment):
     with pytest.raises(EnvVarsError, match=re.escape(fragment)):
         parse_env_vars(data, "env.json")
+
+
+def test_redact_session_ids_hashes_each_session_segment() -> None:
+    import hashlib
+
+    from lex_emulator.http_server import redact_session_ids
+
+    line = '"POST /bots/B/botAliases/A/botLocales/ko_KR/sessions/abc%3Ad/text HTTP/1.1" 200 -'
+    redacted = redact_session_ids(line)
+    assert "abc" not in redacted
+    assert f"/sessions/<sessionHash:{hashlib.sha256(b'abc:d').hexdigest()[:16]}>/text" in redacted
+    assert redact_session_ids("/health") == "/health"
