@@ -55,8 +55,14 @@ def main() -> int:
             passed = elapsed < TARGET_SECONDS if lines == 100_000 else True
             ok = ok and passed
             rows.append(
-                [f"{lines:,}", f"{elapsed:.1f} s", f"{lines / elapsed:,.0f}", intents, target,
-                 verdict(passed) if target else ""]
+                [
+                    f"{lines:,}",
+                    f"{elapsed:.1f} s",
+                    f"{lines / elapsed:,.0f}",
+                    intents,
+                    target,
+                    verdict(passed) if target else "",
+                ]
             )
     print(table(["log lines", "wall time", "lines/s", "intents", "target", ""], rows))
     print(machine_load())

@@ -119,7 +119,9 @@ def _noise(rng: random.Random, locale: str) -> str:
 
 
 def _paraphrase(rng: random.Random, planted: Planted) -> str:
-    return (rng.choice(planted.prefixes) + rng.choice(planted.cores) + rng.choice(planted.suffixes)).strip()
+    return (
+        rng.choice(planted.prefixes) + rng.choice(planted.cores) + rng.choice(planted.suffixes)
+    ).strip()
 
 
 def _entry(
@@ -139,8 +141,12 @@ def _entry(
         "messages": [{"contentType": "PlainText", "content": f"answer to: {text}"}],
         "sessionState": {
             "dialogAction": {"type": "Close" if missed else "ElicitSlot"},
-            "intent": {"name": intent, "slots": {}, "state": "Fulfilled" if missed else "InProgress",
-                       "confirmationState": "None"},
+            "intent": {
+                "name": intent,
+                "slots": {},
+                "state": "Fulfilled" if missed else "InProgress",
+                "confirmationState": "None",
+            },
             "originatingRequestId": f"req-{n}",
         },
         "interpretations": [{"intent": {"name": intent}}],

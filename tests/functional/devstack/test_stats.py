@@ -95,9 +95,7 @@ def test_stats_count_what_was_sent(run) -> None:
     assert data["latency"]["llm"]["p50"] <= data["latency"]["llm"]["p95"]
     # Tokens: what the fake server reported in `usage` for the three answered requests.
     answered = [r for r in llm.requests if "is the llm down" not in json.dumps(r)]
-    prompt = sum(
-        len(str(m["content"]).split()) for r in answered[-3:] for m in r["messages"]
-    )
+    prompt = sum(len(str(m["content"]).split()) for r in answered[-3:] for m in r["messages"])
     assert data["tokens"] == {"input": prompt, "output": 3 * 4}
     assert data["costUsd"] == pytest.approx((prompt * 0.15 + 12 * 0.60) / 1e6)  # gpt-4o-mini
     assert sum(m["lex"] + m["llm"] for m in data["timeline"]) == 6

@@ -39,8 +39,11 @@ def test_log_group_entries_are_read_through_boto3(endpoint: str, tmp_path: Path)
         "PYTHONPATH": str(REPO),
     }
     logs = boto3.client(
-        "logs", endpoint_url=endpoint, region_name="us-east-1",
-        aws_access_key_id="testing", aws_secret_access_key="testing",
+        "logs",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
     )
     logs.create_log_group(logGroupName=GROUP)
     now = dt.datetime.now(dt.UTC)
@@ -61,7 +64,12 @@ def test_log_group_entries_are_read_through_boto3(endpoint: str, tmp_path: Path)
     out = tmp_path / "out"
     run = subprocess.run(
         [sys.executable, "-m", "insights", "--log-group", GROUP, "--days", "1", "--out", str(out)],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=300, check=False,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert run.returncode == 0, run.stderr[-2000:]
     assert "read 3,000 lines: 3,000 turns" in run.stderr
@@ -82,7 +90,12 @@ def test_a_missing_log_group_is_one_clear_line(endpoint: str, tmp_path: Path) ->
     }
     run = subprocess.run(
         [sys.executable, "-m", "insights", "--log-group", "/nope", "--out", str(tmp_path)],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=False,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert run.returncode == 2
     assert run.stderr.startswith("insights: cannot read log group /nope")

@@ -143,7 +143,15 @@ def _no_llm() -> dict[str, dict[str, str]]:
 
 def test_a_missing_source_is_one_clear_line(tmp_path: Path) -> None:
     run = subprocess.run(
-        [sys.executable, "-m", "insights", "--logs", str(tmp_path / "nope"), "--out", str(tmp_path)],
+        [
+            sys.executable,
+            "-m",
+            "insights",
+            "--logs",
+            str(tmp_path / "nope"),
+            "--out",
+            str(tmp_path),
+        ],
         cwd=REPO,
         capture_output=True,
         text=True,

@@ -32,8 +32,11 @@ def test_each_turn_appends_an_entry_shaped_like_lex_v2_logs(tmp_path: Path) -> N
     for intent, text in (("HelloWorld", "안녕"), ("FallbackIntent", "환불 해주세요")):
         engine = LoggingEngine(FakeEngine(intent), path, now=lambda: now)
         engine.recognize_text(
-            bot_id="LOCALBOTID", bot_alias_id="TSTALIASID", locale_id="ko_KR",
-            session_id="s-1", text=text,
+            bot_id="LOCALBOTID",
+            bot_alias_id="TSTALIASID",
+            locale_id="ko_KR",
+            session_id="s-1",
+            text=text,
         )
     assert engine.describe() == ["a bot"]  # everything else passes through
     assert stat.S_IMODE(path.stat().st_mode) == 0o600  # it holds what users typed
@@ -41,7 +44,10 @@ def test_each_turn_appends_an_entry_shaped_like_lex_v2_logs(tmp_path: Path) -> N
     # https://docs.aws.amazon.com/lexv2/latest/dg/conversation-logs-cw.html
     assert first["message-version"] == "2.0"
     assert first["bot"] == {
-        "id": "LOCALBOTID", "aliasId": "TSTALIASID", "localeId": "ko_KR", "version": "DRAFT"
+        "id": "LOCALBOTID",
+        "aliasId": "TSTALIASID",
+        "localeId": "ko_KR",
+        "version": "DRAFT",
     }
     assert first["inputTranscript"] == "안녕" and first["missedUtterance"] is False
     assert second["missedUtterance"] is True

@@ -56,7 +56,11 @@ def test_the_store_reads_the_file_as_it_grows_and_sums_up(tmp_path: Path) -> Non
     llm = data["latency"]["llm"]
     assert (llm["count"], llm["p50"], llm["p95"]) == (5, 30, 20000)
     assert [b["count"] for b in llm["histogram"]] == [1, 1, 2, 0, 0, 0, 0, 0, 0, 0, 1]
-    assert data["timeline"][-1] == {"minute": 1_700_000_000_000 // 60_000 * 60_000, "lex": 1, "llm": 3}
+    assert data["timeline"][-1] == {
+        "minute": 1_700_000_000_000 // 60_000 * 60_000,
+        "lex": 1,
+        "llm": 3,
+    }
     # A half-written last line waits for its newline; a new run (truncated file) starts over.
     with path.open("a") as fh:
         fh.write(blob({"ChatTurns": 1}, {"Source": "lex"})[:20])
