@@ -140,9 +140,15 @@ def test_conversation_logs_are_behind_the_parameter_and_the_role_writes_only_the
 
 
 def test_tracing_is_one_parameter(template: dict[str, Any]) -> None:
+    # what each value does after SAM's translation: tests/unit/infra/test_tracing_template.py
     function_globals = template["Globals"]["Function"]
-    assert function_globals["Tracing"] == {"Fn::If": ["TracingEnabled", "Active", "Disabled"]}
+    assert function_globals["Tracing"] == {"Ref": "Tracing"}
+    assert template["Conditions"]["TracingEnabled"] == {
+        "Fn::Equals": [{"Ref": "Tracing"}, "Active"]
+    }
     assert function_globals["Environment"]["Variables"]["POWERTOOLS_TRACE_DISABLED"] == {
         "Fn::If": ["TracingEnabled", "false", "true"]
     }
-    assert template["Globals"]["Api"]["TracingEnabled"] == {"Fn::If": ["TracingEnabled", True, False]}
+    assert template["Globals"]["Api"]["TracingEnabled"] == {
+        "Fn::If": ["TracingEnabled", True, False]
+    }
