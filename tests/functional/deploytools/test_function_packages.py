@@ -1,8 +1,9 @@
 """The functions' packages as ``sam build`` makes them (their makefile targets, run here directly):
 the X-Ray SDK and wrapt are in both, as python3.13 wheels, and botocore is not (the Lambda
 runtime's serves the SDK). Then each handler is imported the way Lambda would, in a fresh
-python3.13: with tracing off the SDK is never imported; with it on botocore (the runtime's) is
-patched, so boto3 calls become subsegments.
+python3.13 (the host's, and the Lambda-compatible image's with its own boto3, whichever exist): with
+tracing off the SDK is never imported; with it on botocore (the runtime's) is patched, so boto3
+calls become subsegments.
 
 Installing the locks needs PyPI (pip's cache helps), like ``make build``.
 """
@@ -18,7 +19,13 @@ from pathlib import Path
 
 import pytest
 
-from deploytools.function_build import DEFAULT_RUNTIME, Compiler, find_compiler
+from deploytools.function_build import (
+    DEFAULT_RUNTIME,
+    IMAGE,
+    Compiler,
+    _docker_image_exists,
+    find_compiler,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 #: What the Lambda Python runtime has on sys.path besides the function (taken from this venv).
@@ -121,12 +128,26 @@ def _probe(compiler: Compiler, package: Path, runtime: Path, module: str, attr: 
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def _runtime_python(where: str) -> Compiler:
+    if where == "host":
+        compiler = find_compiler(DEFAULT_RUNTIME)
+        if compiler is None or compiler.python is None:
+            pytest.skip(f"no host {DEFAULT_RUNTIME} (PATH, pyenv or $LAMBDA_PYTHON)")
+        return compiler
+    image = IMAGE.format(runtime=DEFAULT_RUNTIME)
+    if not _docker_image_exists(image):
+        pytest.skip(f"no Docker image {image} (`make lambda-image`)")
+    python = f"/var/lang/bin/{DEFAULT_RUNTIME}"
+    return Compiler(f"{image} (docker)", image=image, image_python=python)
+
+
+@pytest.mark.parametrize("where", ["host", "image"])
 @pytest.mark.parametrize("logical_id", sorted(FUNCTIONS))
 @pytest.mark.parametrize("tracing", ["off", "on"])
-def test_the_handler_imports_the_sdk_only_with_tracing_on(built, tmp_path, logical_id, tracing):
-    compiler = find_compiler(DEFAULT_RUNTIME)
-    if compiler is None:
-        pytest.skip(f"no {DEFAULT_RUNTIME} interpreter (PATH, pyenv or `make lambda-image`)")
+def test_the_handler_imports_the_sdk_only_with_tracing_on(
+    built, tmp_path, where, logical_id, tracing
+):
+    compiler = _runtime_python(where)
     _, module, attr = FUNCTIONS[logical_id]
     env = {"POWERTOOLS_TRACE_DISABLED": "true" if tracing == "off" else "false"}
     if tracing == "on":  # as in Lambda: elsewhere Powertools keeps the Tracer off by itself
@@ -135,4 +156,5 @@ def test_the_handler_imports_the_sdk_only_with_tracing_on(built, tmp_path, logic
     result = _probe(compiler, built[logical_id], _runtime_dir(tmp_path), module, attr, env)
     assert result["sdk_imported"] is (tracing == "on")
     assert result["botocore_patched"] is (tracing == "on")
-    assert not result["botocore_from"].startswith(str(built[logical_id]))
+    runtime_botocore = "/var/runtime/" if compiler.image else str(tmp_path / "lambda-runtime")
+    assert result["botocore_from"].startswith(runtime_botocore)  # not a copy in the package
