@@ -91,8 +91,16 @@ def test_dashboard_and_alarms_use_only_metrics_the_code_writes(
         assert dims in written.get(name, set()), (name, dims)
     # The dashboard covers what the issue asks for.
     titles = " | ".join(w["properties"]["title"] for w in _dashboard(template)["widgets"])
-    for words in ("Fallback rate", "LLM latency", "by cause", "tokens and cost", "Lex errors",
-                  "API Gateway", "Lambda duration", "cold starts"):
+    for words in (
+        "Fallback rate",
+        "LLM latency",
+        "by cause",
+        "tokens and cost",
+        "Lex errors",
+        "API Gateway",
+        "Lambda duration",
+        "cold starts",
+    ):
         assert words in titles
 
 
