@@ -117,9 +117,10 @@ chalice-config: install ## Generate chalice_app/.chalice config + policy-$(STAGE
 insights: install ## Suggest intents from conversation logs: LOGS=<file> or LOG_GROUP=<name>, OUT=<dir>
 	$(BIN)/python -m insights $(if $(LOGS),--logs '$(LOGS)',$(if $(LOG_GROUP),--log-group '$(LOG_GROUP)',$(error set LOGS=<file> or LOG_GROUP=<name>))) --out '$(or $(OUT),insights-out)' --template template.yaml
 
-lock: ## Re-pin the whole dependency tree into constraints.txt, and the fallback's hash-pinned lock
+lock: ## Re-pin the whole dependency tree into constraints.txt, and the functions' hash-pinned locks
 	$(BIN)/python -m pip freeze --exclude-editable > constraints.txt
 	$(BIN)/python -m deploytools.function_build lock fallback_function/requirements.txt fallback_function/requirements.lock
+	$(BIN)/python -m deploytools.function_build lock chalice_app/requirements-tracing.txt chalice_app/requirements-tracing.lock
 
 clean: ## Remove build outputs
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache

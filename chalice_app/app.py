@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from chalice.app import Chalice, Response
 
-from chalicelib import endpoint
+from chalicelib import endpoint, tracing
 
 app = Chalice(app_name="lex-llm-chat")
+tracing.register_tracing(app)  # X-Ray, only with Tracing=Active (outermost middleware)
 app.register_middleware(endpoint.make_error_format_middleware(app.routes), "http")
 
 

@@ -1,12 +1,15 @@
-"""Powertools Tracer on the fallback's handler, when the X-Ray SDK is packaged.
+"""Powertools Tracer on the fallback's handler, only when the template's ``Tracing=Active`` asks.
 
-With the template's ``Tracing=Enabled`` Lambda records the function's own X-Ray segments. The
-handler's subsegment from Powertools Tracer needs ``aws-xray-sdk`` (Powertools imports it even to
-build a disabled Tracer), which is not in requirements.txt by default: it depends on botocore, and
-pip would package a second botocore (+21 MB unzipped) beside the runtime's. Without the SDK
-``traced`` returns the handler unchanged instead of failing; add ``aws-xray-sdk`` to
-requirements.txt to get the subsegments. ``POWERTOOLS_TRACE_DISABLED`` (set by the template from
-``Tracing``) switches the Tracer off.
+With ``Tracing=Active`` Lambda records the function's own X-Ray segments and the template sets
+``POWERTOOLS_TRACE_DISABLED=false``; ``traced`` then wraps the handler in Powertools Tracer: a
+``## lambda_handler`` subsegment (annotations ``ColdStart`` and ``Service`` only) and, through the
+SDK's botocore patch, one subsegment per boto3 call (the Secrets Manager fetch of the key). The
+package carries ``aws-xray-sdk`` and ``wrapt`` (requirements.lock); the SDK's botocore is the Lambda
+runtime's, not a second copy. Nothing the user wrote or got is recorded: no response capture, no
+error capture (an exception message may quote the request), no metadata.
+
+With tracing off (the default) or without the SDK, ``traced`` returns the handler unchanged and
+nothing is imported, so the cold start does not pay the SDK's import.
 """
 
 from __future__ import annotations
@@ -16,9 +19,11 @@ import os
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, cast
 
-__all__ = ["traced", "tracing_requested", "xray_sdk_available"]
+__all__ = ["PATCHED_MODULES", "traced", "tracing_requested", "xray_sdk_available"]
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
+#: Only botocore: httpx2 (the OpenAI SDK's HTTP client) has no SDK patch, the rest is unused.
+PATCHED_MODULES = ("botocore",)
 
 Handler = TypeVar("Handler", bound=Callable[..., Any])
 
@@ -38,13 +43,11 @@ def traced(
     sdk_available: Callable[[], bool] = xray_sdk_available,
     env: Mapping[str, str] | None = None,
 ) -> Handler:
-    """``handler`` under Powertools Tracer (response not captured: it holds the user's words).
-
-    Unchanged when tracing is off or the SDK is missing, so neither pays the SDK's import
-    (about 0.5 s of cold start).
-    """
+    """``handler`` under Powertools Tracer when tracing is on and the SDK is there, else itself."""
     if not tracing_requested(os.environ if env is None else env) or not sdk_available():
         return handler
     from aws_lambda_powertools import Tracer
 
-    return cast(Handler, Tracer().capture_lambda_handler(handler, capture_response=False))
+    tracer = Tracer(patch_modules=PATCHED_MODULES)
+    wrapped = tracer.capture_lambda_handler(handler, capture_response=False, capture_error=False)
+    return cast(Handler, wrapped)

@@ -19,11 +19,29 @@ ROOT = Path(__file__).resolve().parents[3]
 FALLBACK = ROOT / "fallback_function"
 
 
-def test_the_lock_pins_exactly_the_requirements_each_with_a_hash() -> None:
-    requirements = read_lock(FALLBACK / "requirements.txt")
-    lock = read_lock(FALLBACK / "requirements.lock")
-    assert [(p.name, p.version) for p in lock] == [(p.name, p.version) for p in requirements]
-    assert all(p.hashes for p in lock)
+CHAT = ROOT / "chalice_app"
+#: (requirements, lock) of every hash-pinned install in the functions' builds.
+LOCKS = [
+    (FALLBACK / "requirements.txt", FALLBACK / "requirements.lock"),
+    (CHAT / "requirements-tracing.txt", CHAT / "requirements-tracing.lock"),
+]
+
+
+@pytest.mark.parametrize(("requirements", "lock"), LOCKS, ids=lambda p: p.parent.name)
+def test_the_lock_pins_exactly_the_requirements_each_with_a_hash(requirements, lock) -> None:
+    pinned = read_lock(requirements)
+    locked = read_lock(lock)
+    assert [(p.name, p.version) for p in locked] == [(p.name, p.version) for p in pinned]
+    assert all(p.hashes for p in locked)
+
+
+@pytest.mark.parametrize(("requirements", "lock"), LOCKS, ids=lambda p: p.parent.name)
+def test_no_lock_packages_a_second_boto3_or_botocore(requirements, lock) -> None:
+    # aws-xray-sdk requires botocore: the runtime's serves it (LAMBDA_PROVIDED), a copy would
+    # add ~21 MB and shadow the runtime's
+    names = {p.name for p in read_lock(lock)}
+    assert names.isdisjoint({"boto3", "botocore", "s3transfer"})
+    assert {"aws-xray-sdk", "wrapt"} <= names
 
 
 def test_the_build_runtime_is_the_templates() -> None:

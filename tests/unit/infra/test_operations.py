@@ -91,8 +91,16 @@ def test_dashboard_and_alarms_use_only_metrics_the_code_writes(
         assert dims in written.get(name, set()), (name, dims)
     # The dashboard covers what the issue asks for.
     titles = " | ".join(w["properties"]["title"] for w in _dashboard(template)["widgets"])
-    for words in ("Fallback rate", "LLM latency", "by cause", "tokens and cost", "Lex errors",
-                  "API Gateway", "Lambda duration", "cold starts"):
+    for words in (
+        "Fallback rate",
+        "LLM latency",
+        "by cause",
+        "tokens and cost",
+        "Lex errors",
+        "API Gateway",
+        "Lambda duration",
+        "cold starts",
+    ):
         assert words in titles
 
 
@@ -140,9 +148,15 @@ def test_conversation_logs_are_behind_the_parameter_and_the_role_writes_only_the
 
 
 def test_tracing_is_one_parameter(template: dict[str, Any]) -> None:
+    # what each value does after SAM's translation: tests/unit/infra/test_tracing_template.py
     function_globals = template["Globals"]["Function"]
-    assert function_globals["Tracing"] == {"Fn::If": ["TracingEnabled", "Active", "Disabled"]}
+    assert function_globals["Tracing"] == {"Ref": "Tracing"}
+    assert template["Conditions"]["TracingEnabled"] == {
+        "Fn::Equals": [{"Ref": "Tracing"}, "Active"]
+    }
     assert function_globals["Environment"]["Variables"]["POWERTOOLS_TRACE_DISABLED"] == {
         "Fn::If": ["TracingEnabled", "false", "true"]
     }
-    assert template["Globals"]["Api"]["TracingEnabled"] == {"Fn::If": ["TracingEnabled", True, False]}
+    assert template["Globals"]["Api"]["TracingEnabled"] == {
+        "Fn::If": ["TracingEnabled", True, False]
+    }

@@ -34,8 +34,12 @@ SECURITY_HEADER_NAMES = {
 }
 
 
-def translate(source: dict[str, Any]) -> dict[str, Any]:
-    """samtranslator's output for a parsed SAM template (CodeUri as `sam package` leaves it)."""
+def translate(
+    source: dict[str, Any], parameter_values: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """samtranslator's output for a parsed SAM template (CodeUri as `sam package` leaves it).
+
+    ``parameter_values`` are what CloudFormation hands the transform (defaults fill the rest)."""
     source = copy.deepcopy(source)
     for logical_id, resource in source["Resources"].items():
         if resource["Type"] == "AWS::Serverless::Function":
@@ -43,7 +47,9 @@ def translate(source: dict[str, Any]) -> dict[str, Any]:
     translator = Translator(
         None, Parser(), boto_session=boto3.session.Session(region_name="us-east-1")
     )
-    return translator.translate(source, parameter_values={}, get_managed_policy_map=dict)
+    return translator.translate(
+        source, parameter_values=dict(parameter_values or {}), get_managed_policy_map=dict
+    )
 
 
 @pytest.fixture(scope="module")
