@@ -44,7 +44,7 @@ def _logged(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return _answer(event, context)
 
 
-@traced  # X-Ray subsegment when Tracing=Enabled and the SDK is packaged
+@traced  # X-Ray subsegment when Tracing=Active and the SDK is packaged
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     try:
         if all(hasattr(context, name) for name in _CONTEXT_FIELDS):
