@@ -435,16 +435,34 @@ class FrontHandler(BaseHTTPRequestHandler):
                 self._send_json(502, "bad_gateway", "The chat API is not reachable right now.")
                 return
             break
-        complete = self._relay(response)
-        # A HEAD answer has no body to frame: whatever a backend sent after its headers would be
-        # read as the next answer on that connection, so it is never reused.
-        if complete and self.command != "HEAD" and response.isclosed() and not response.will_close:
-            pool.release(conn)
-        else:
+        released = False
+
+        def release_if_reusable() -> None:
+            # A HEAD answer has no body to frame: whatever a backend sent after its headers would
+            # be read as the next answer on that connection, so it is never reused. The connection
+            # goes back as soon as the backend's answer is read to its end, before its last bytes
+            # reach the client: the client's next request then finds it idle in the pool.
+            nonlocal released
+            if (
+                not released
+                and self.command != "HEAD"
+                and response.isclosed()
+                and not response.will_close
+            ):
+                pool.release(conn)
+                released = True
+
+        self._relay(response, release_if_reusable)
+        if not released:
             conn.close()
 
-    def _relay(self, response: http.client.HTTPResponse) -> bool:
-        """Stream the backend's answer to the client; return whether it was read completely."""
+    def _relay(
+        self, response: http.client.HTTPResponse, on_backend_drained: Callable[[], None]
+    ) -> bool:
+        """Stream the backend's answer to the client; return whether it was read completely.
+
+        ``on_backend_drained`` runs once, when the backend's answer has been read to its end.
+        """
         self.connection.settimeout(self.server.timeouts.write)
         self.send_response(response.status, response.reason)
         length = response.getheader("Content-Length")
@@ -464,6 +482,8 @@ class FrontHandler(BaseHTTPRequestHandler):
                 response.read()  # nothing, by RFC 9110; http.client knows, and marks it closed
             while self.command != "HEAD":
                 chunk = response.read(_CHUNK)
+                if response.isclosed():
+                    on_backend_drained()
                 if not chunk:
                     break
                 self.wfile.write(chunk)
