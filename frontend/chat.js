@@ -1,11 +1,14 @@
 // The chat page's controller: owns the conversation state and wires the DOM hooks listed in
 // docs/contracts.md ("Page"). Talking to the server lives in js/api.js, storage in js/store.js,
-// bubbles in js/view.js, strings in js/i18n.js. When ready it sets <html data-ready="1">.
+// bubbles in js/view.js, strings in js/i18n.js, the streaming socket in js/stream.js (and its bubble
+// in js/stream_bubble.js). When ready it sets <html data-ready="1">.
 
 import { ChatError, postChat } from "./js/api.js";
 import { DEFAULT_LANG, applyStrings, normalizeLang, t } from "./js/i18n.js";
 import { dialogIsOpen, turnLocale } from "./js/locale.js";
 import { Store } from "./js/store.js";
+import { StreamClient } from "./js/stream.js";
+import { StreamBubble } from "./js/stream_bubble.js";
 import { MAX_CHARS, isBlank, textLength } from "./js/text.js";
 import { renderEntry } from "./js/view.js";
 
@@ -26,6 +29,7 @@ const els = {
 };
 
 const store = new Store();
+const stream = new StreamClient(store);
 const state = {
   lang: DEFAULT_LANG,
   explicitLang: false, // the user picked the language in the menu: every turn uses it
@@ -33,6 +37,7 @@ const state = {
   busy: false,
   inflight: null, // AbortController of the request in flight
   composing: false,
+  streamed: null, // the turn whose chunks are being shown (openTurnStream)
 };
 let nextId = 0;
 const newId = () => `${Date.now().toString(36)}-${(nextId++).toString(36)}`;
@@ -68,6 +73,7 @@ function renderAll() {
   els.messages.setAttribute("aria-busy", "true");
   els.messages.replaceChildren(
     ...state.entries.map((e) => renderEntry(e, state.lang, { onRetry: retry })),
+    ...(state.streamed?.node() ? [state.streamed.node()] : []), // still growing, after the entries
   );
   els.messages.setAttribute("aria-busy", "false");
   scrollToEnd();
@@ -125,8 +131,29 @@ async function send(request, signal) {
     if (!request.sessionId || !isRefusedSession(err) || signal.aborted) throw err;
     store.forgetSessionId();
     store.saveDialogLocale(null); // that Lex dialog is gone with its session
-    return postChat({ ...request, sessionId: null }, { signal });
+    return postChat({ ...request, sessionId: null, turnId: null }, { signal }); // a new session: no stream
   }
+}
+
+/** When the socket is bound to this turn's session: a turnId, and a bubble its chunks grow in. */
+function openTurnStream(sessionId) {
+  if (!stream.boundTo(sessionId)) {
+    stream.wake(); // asleep after failed reconnects: the next turn may stream again
+    return { turnId: null, close: () => {} };
+  }
+  const bubble = new StreamBubble(els.messages, state.lang, { onPaint: scrollToEnd });
+  const turnId = stream.beginTurn((text) => bubble.update(text));
+  const streamed = {
+    turnId,
+    node: () => bubble.node,
+    close() {
+      stream.endTurn(turnId);
+      bubble.remove();
+      if (state.streamed === streamed) state.streamed = null;
+    },
+  };
+  state.streamed = streamed;
+  return streamed;
 }
 
 async function deliver(userEntry) {
@@ -142,11 +169,15 @@ async function deliver(userEntry) {
     userEntry.localeId = localeId; // shown on the bubble when it is not the page's language
     replaceNode(userEntry);
   }
-  const request = { text: userEntry.text, sessionId: store.sessionId(), localeId };
+  const sessionId = store.sessionId();
+  const streamed = openTurnStream(sessionId);
+  const request = { text: userEntry.text, sessionId, localeId, turnId: streamed.turnId };
   try {
     const reply = await send(request, controller.signal);
+    streamed.close(); // the final answer is authoritative: it replaces the streamed text
     if (state.inflight !== controller) return; // superseded by "New conversation"
     store.setSessionId(reply.sessionId);
+    if (reply.sessionId && !stream.boundTo(reply.sessionId)) stream.bind(reply.sessionId);
     store.saveDialogLocale(dialogIsOpen(reply) ? localeId : null);
     userEntry.pending = false;
     if (reply.source === "llm" && reply.intent?.state === "Failed") {
@@ -166,6 +197,7 @@ async function deliver(userEntry) {
       append({ kind: "bot", id: newId(), text: m.content, contentType: m.contentType, source: reply.source, time });
     }
   } catch (err) {
+    streamed.close();
     if (state.inflight !== controller) return;
     const e = err instanceof ChatError ? err : new ChatError("network");
     if (e.kind === "aborted") return;
@@ -232,7 +264,9 @@ function newConversation() {
   const hadRequest = state.inflight;
   state.inflight = null;
   hadRequest?.abort();
+  state.streamed?.close();
   store.resetConversation();
+  stream.bind(null); // the server issues the new conversation's session on the socket
   state.entries = [];
   renderAll();
   setBusy(false);
@@ -320,6 +354,7 @@ function init() {
   els.input.disabled = false;
   autoGrow();
   updateControls();
+  stream.start();
   document.documentElement.dataset.ready = "1";
   performance.mark?.("chat-ready"); // read by bench/page_load.py
 }

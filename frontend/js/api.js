@@ -62,7 +62,7 @@ function normaliseIntent(intent) {
  * `fetchImpl` and `url` exist so the function can be driven outside the page.
  */
 export async function postChat(
-  { text, sessionId, localeId },
+  { text, sessionId, localeId, turnId },
   { signal, timeoutMs = DEFAULT_TIMEOUT_MS, fetchImpl = globalThis.fetch, url = CHAT_PATH } = {},
 ) {
   const controller = new AbortController();
@@ -82,8 +82,14 @@ export async function postChat(
       response = await fetchImpl(url, {
         method: "POST",
         headers: { "Content-Type": "application/json", Accept: "application/json" },
-        // No sessionId on a first turn: the server issues one and returns it.
-        body: JSON.stringify(sessionId ? { text, sessionId, localeId } : { text, localeId }),
+        // No sessionId on a first turn: the server issues one and returns it. A turnId only when
+        // the page's stream socket is bound to this session (js/stream.js).
+        body: JSON.stringify({
+          text,
+          ...(sessionId ? { sessionId } : {}),
+          localeId,
+          ...(turnId ? { turnId } : {}),
+        }),
         signal: controller.signal,
         credentials: "same-origin",
         cache: "no-store",

@@ -64,6 +64,25 @@ export function errorText(entry, lang) {
   return t(lang, "errServer");
 }
 
+/**
+ * The bubble a turn's streamed text grows in until the final /chat answer replaces it. Not an entry
+ * (never saved). Hidden from screen readers: they hear the final answer once, when it is added to
+ * the log, not every chunk.
+ */
+export function renderStreaming(lang) {
+  const item = el("div", "msg msg-stream");
+  item.dataset.source = "llm";
+  item.dataset.stream = "streaming";
+  item.setAttribute("aria-hidden", "true");
+  item.append(el("div", "msg-body"));
+  const meta = el("div", "msg-meta");
+  const badge = el("span", "badge badge-llm", t(lang, "sourceLlm"));
+  badge.title = t(lang, "sourceLlmTitle");
+  meta.append(badge);
+  item.append(meta);
+  return item;
+}
+
 /** One bubble (an element with class "msg") for a conversation entry. */
 export function renderEntry(entry, lang, { onRetry } = {}) {
   const item = el("div", "msg");
