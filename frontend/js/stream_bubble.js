@@ -7,7 +7,15 @@ import { renderMarkdown } from "./markdown.js";
 import { renderStreaming } from "./view.js";
 
 export class StreamBubble {
-  constructor(container, lang, { onPaint = () => {}, raf = globalThis.requestAnimationFrame, caf = globalThis.cancelAnimationFrame } = {}) {
+  constructor(
+    container,
+    lang,
+    {
+      onPaint = () => {},
+      raf = (fn) => globalThis.requestAnimationFrame(fn),
+      caf = (id) => globalThis.cancelAnimationFrame(id),
+    } = {},
+  ) {
     this.container = container;
     this.lang = lang;
     this.onPaint = onPaint;
