@@ -2,6 +2,8 @@
 
 Chain: ``fake_llm`` (session) → ``stack`` (session, ``devstack.Stack`` wired to the fake) →
 ``browser`` (session) → ``context`` → ``chat`` (a fresh tab on the page, wrapped in ``ChatPage``).
+``no_stream`` (before ``chat``) closes every ``/stream`` socket of the context as it opens: the page
+as it is where the WebSocket cannot get through, so only ``/chat`` issues session ids.
 Screenshots of the main states go to ``artifacts/screenshots/`` (git-ignored).
 """
 
@@ -16,6 +18,7 @@ import pytest
 from playwright.sync_api import (
     Browser,
     BrowserContext,
+    WebSocketRoute,
     sync_playwright,
 )
 
@@ -85,6 +88,19 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
     ctx = new_context(browser, "ko-KR")
     yield ctx
     ctx.close()
+
+
+@pytest.fixture
+def no_stream(context: BrowserContext) -> list[str]:
+    """Every /stream socket of the context is closed at once; returns the URLs it refused."""
+    refused: list[str] = []
+
+    def close(ws: WebSocketRoute) -> None:
+        refused.append(ws.url)
+        ws.close()
+
+    context.route_web_socket("**/stream", close)
+    return refused
 
 
 @pytest.fixture

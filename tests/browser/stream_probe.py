@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from playwright.sync_api import BrowserContext, Page
@@ -76,3 +77,27 @@ def install_probe(context: BrowserContext) -> None:
 def probe(page: Page) -> dict[str, Any]:
     found: dict[str, Any] = page.evaluate("window.__probe")
     return found
+
+
+class FrameLog:
+    """Every JSON frame the page received on its WebSockets (Playwright's view of the socket)."""
+
+    def __init__(self, page: Page) -> None:
+        self.frames: list[dict[str, Any]] = []
+        page.on("websocket", lambda ws: ws.on("framereceived", self._on_frame))
+
+    def _on_frame(self, payload: str | bytes) -> None:
+        try:
+            msg = json.loads(payload)
+        except ValueError:
+            return
+        if isinstance(msg, dict):
+            self.frames.append(msg)
+
+    def chunks(self) -> list[dict[str, Any]]:
+        """Chunk and end frames, of any turn."""
+        return [f for f in self.frames if f.get("type") in ("chunk", "end")]
+
+    def of_turn(self, turn: str) -> list[dict[str, Any]]:
+        """That turn's chunk and end frames, in seq order."""
+        return sorted((f for f in self.chunks() if f.get("turn") == turn), key=lambda f: f["seq"])

@@ -1,5 +1,9 @@
 """Per-tab sessions with server-issued ids (docs/contracts.md): the page never makes one up, keeps
-the one the server returns across reloads, and recovers once when the server refuses it."""
+the one the server returns across reloads, and recovers once when the server refuses it.
+
+The tests about which /chat request carries which id use ``no_stream``: with a bound /stream socket
+the socket is what asks for (and recovers) the id; tests/browser/test_stream_stack.py shows that.
+"""
 
 from __future__ import annotations
 
@@ -36,6 +40,7 @@ def ask_recording_reply(chat: ChatPage, text: str) -> dict[str, Any]:
 
 
 def test_the_first_turn_asks_the_server_for_a_session_and_later_turns_send_it_back(
+    no_stream: list[str],
     chat: ChatPage,
 ) -> None:
     chat.set_language("ko")
@@ -44,6 +49,7 @@ def test_the_first_turn_asks_the_server_for_a_session_and_later_turns_send_it_ba
     first = ask_recording_reply(chat, "안녕")
 
     assert "sessionId" not in chat.chat_bodies[0]
+    assert no_stream, "the page never tried its socket"  # so the route above did the refusing
     issued = first["sessionId"]
     assert SESSION_ID.match(issued)
     assert chat.session_id() == issued
@@ -70,6 +76,7 @@ def test_reload_restores_the_conversation_and_the_session(chat: ChatPage) -> Non
 
 
 def test_new_conversation_forgets_the_session_and_the_server_issues_a_new_one(
+    no_stream: list[str],
     chat: ChatPage,
 ) -> None:
     chat.set_language("ko")
@@ -100,7 +107,9 @@ def test_each_tab_has_its_own_session(chat: ChatPage, context) -> None:
     assert chat.session_id() != other.session_id()
 
 
-def test_a_refused_session_id_is_forgotten_and_the_turn_resent_once(chat: ChatPage) -> None:
+def test_a_refused_session_id_is_forgotten_and_the_turn_resent_once(
+    no_stream: list[str], chat: ChatPage
+) -> None:
     """The dev stack restarted (a new key), or the stored id was tampered with: the server answers
     400 invalid_session_id, and the page starts a new session without bothering the user."""
     chat.set_language("ko")
@@ -137,7 +146,7 @@ def test_a_refused_session_id_is_forgotten_and_the_turn_resent_once(chat: ChatPa
     ],
 )
 def test_the_real_server_refuses_an_id_it_did_not_issue_and_the_page_recovers(
-    chat: ChatPage, stored: str
+    no_stream: list[str], chat: ChatPage, stored: str
 ) -> None:
     """No route here: the real chat API answers 400 invalid_session_id (docs/contracts.md)."""
     chat.set_language("ko")
@@ -154,7 +163,7 @@ def test_the_real_server_refuses_an_id_it_did_not_issue_and_the_page_recovers(
     assert issued is not None and issued.startswith("s1.") and issued != stored
 
 
-def test_a_refused_session_id_is_resent_only_once(chat: ChatPage) -> None:
+def test_a_refused_session_id_is_resent_only_once(no_stream: list[str], chat: ChatPage) -> None:
     chat.set_language("en")
     chat.page.evaluate("() => sessionStorage.setItem('chat.sessionId', 's1.stale.id')")
     chat.reload()
