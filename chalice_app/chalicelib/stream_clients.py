@@ -17,8 +17,10 @@ and with a local endpoint the region is ``us-east-1``.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -53,40 +55,58 @@ def dynamodb_client(region: str | None, timeout_seconds: float, max_attempts: in
     """The container's ``dynamodb`` client for these settings (``AWS_ENDPOINT_URL_DYNAMODB`` is
     honoured by botocore itself). Raises ``StreamUnavailableError`` if none can be made."""
     local = os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") or os.environ.get("AWS_ENDPOINT_URL")
-    return _client("dynamodb", local or None, region, timeout_seconds, max_attempts, False)
-
-
-def management_client(endpoint_url: str, region: str | None) -> Any:
-    """The container's ``apigatewaymanagementapi`` client for ``endpoint_url``.
-
-    Raises ``StreamUnavailableError`` if none can be made."""
-    return _client("apigatewaymanagementapi", endpoint_url, region, 2.0, 2, True)
+    return _dynamodb(local or None, region, timeout_seconds, max_attempts)
 
 
 @functools.lru_cache(maxsize=8)
-def _client(
-    service: str,
-    endpoint_url: str | None,
-    region: str | None,
-    timeout_seconds: float,
-    max_attempts: int,
-    pass_endpoint: bool,
+def _dynamodb(
+    local_endpoint: str | None, region: str | None, timeout_seconds: float, max_attempts: int
 ) -> Any:
+    # ``local_endpoint`` is only part of the cache key: botocore reads it from the environment.
     import boto3
-    from botocore.config import Config
-    from botocore.exceptions import BotoCoreError
 
-    config = Config(
+    with _creating("dynamodb"):
+        session: Any = boto3.session.Session()
+        return session.client(
+            "dynamodb",
+            config=_config(timeout_seconds, max_attempts),
+            **_local_kwargs(local_endpoint, region),
+        )
+
+
+@functools.lru_cache(maxsize=8)
+def management_client(endpoint_url: str, region: str | None) -> Any:
+    """The container's ``apigatewaymanagementapi`` client for ``endpoint_url`` (2 s, two attempts).
+
+    Raises ``StreamUnavailableError`` if none can be made."""
+    import boto3
+
+    with _creating("apigatewaymanagementapi"):
+        session: Any = boto3.session.Session()
+        return session.client(
+            "apigatewaymanagementapi",
+            endpoint_url=endpoint_url,
+            config=_config(2.0, 2),
+            **_local_kwargs(endpoint_url, region),
+        )
+
+
+def _config(timeout_seconds: float, max_attempts: int) -> Any:
+    from botocore.config import Config
+
+    return Config(
         connect_timeout=min(timeout_seconds, 1.0),
         read_timeout=timeout_seconds,
         retries={"total_max_attempts": max_attempts, "mode": "standard"},
     )
-    kwargs = _local_kwargs(endpoint_url, region)
-    if pass_endpoint and endpoint_url:
-        kwargs["endpoint_url"] = endpoint_url
-    session: Any = boto3.session.Session()  # Any: ``service`` is not a literal for boto3's stubs
+
+
+@contextlib.contextmanager
+def _creating(service: str) -> Iterator[None]:
+    from botocore.exceptions import BotoCoreError
+
     try:
-        return session.client(service, config=config, **kwargs)
+        yield
     except (BotoCoreError, ValueError) as exc:  # NoRegionError, a malformed endpoint URL
         raise StreamUnavailableError(
             detail=f"cannot create the {service} client ({type(exc).__name__})"
@@ -95,4 +115,5 @@ def _client(
 
 def reset_stream_clients() -> None:
     """Forget the cached clients (tests, or after the environment changed)."""
-    _client.cache_clear()
+    _dynamodb.cache_clear()
+    management_client.cache_clear()
