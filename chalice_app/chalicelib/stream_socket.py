@@ -223,8 +223,8 @@ def _bind(
 ) -> tuple[str, bool]:
     action = data.get("action")
     if action != "bind":
-        shown = action[:20] if isinstance(action, str) else type(action).__name__
-        raise UnknownActionError(detail=f"action {shown!r}" if isinstance(action, str) else shown)
+        shown = f"{len(action)} characters" if isinstance(action, str) else type(action).__name__
+        raise UnknownActionError(detail=f"action of {shown}")  # never the text itself
     raw_id = data.get("sessionId")
     if raw_id is not None and not isinstance(raw_id, str):
         raise InvalidRequestError(detail=f"sessionId is a {type(raw_id).__name__}")
