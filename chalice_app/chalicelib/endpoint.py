@@ -136,6 +136,8 @@ def _stream_turn(
         return None, "no_turn"
     if not stream.enabled:
         return None, "off"
+    if request.session_id_generated:  # issued just now: nothing can have bound it yet
+        return None, "unbound"
     try:
         connection_id = lookup_factory(stream).find_connection(request.session_id)
     except StreamUnavailableError as err:

@@ -71,9 +71,10 @@ def test_an_unbound_session_is_not_streamed(db):
     assert response.status_code == 200 and lex.kwargs[0]["request_attributes"] is None
 
 
-def test_a_new_session_has_no_binding_yet(db):
+def test_a_new_session_has_no_binding_yet_and_costs_no_read(db):
     response, lex = chat({"text": "hello", "turnId": "turn-0001"}, db)
     assert response.status_code == 200 and lex.kwargs[0]["request_attributes"] is None
+    assert db.calls == []
 
 
 def test_streaming_off_without_the_table_variable(db):
