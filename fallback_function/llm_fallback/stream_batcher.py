@@ -6,7 +6,8 @@ model token, roughly) are batched. ``Batcher`` decides, with the caller's clock:
 * the first text goes out at once, so the page shows the model's first-token latency and no more;
 * after that a message carries at least ``MIN_BATCH_PIECES`` new pieces and goes out at most every
   ``FLUSH_INTERVAL_SECONDS`` (at a typical 50-150 tokens/s that is a message every 75-160 ms, and
-  at most tokens / 5 messages per answer of 40 tokens or more, the end marker included);
+  at most tokens / 5 messages per answer of 40 tokens or more, the end marker included, from any
+  model of 8 tokens/s or faster);
 * ``MAX_BATCH_CHARS`` pending characters go out at once (a server that sends big pieces);
 * text never waits longer than ``MAX_WAIT_SECONDS`` (a model slower than ~8 tokens/s still moves);
 * ``final`` takes whatever is left.

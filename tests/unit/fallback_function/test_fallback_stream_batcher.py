@@ -72,7 +72,8 @@ def test_empty_pieces_are_ignored() -> None:
 
 
 @pytest.mark.parametrize(
-    ("tokens_per_second", "tokens"), [(50, 60), (100, 200), (30, 40), (200, 512)]
+    ("tokens_per_second", "tokens"),
+    [(8, 40), (30, 40), (50, 60), (100, 200), (200, 512), (10_000, 100)],
 )
 def test_messages_per_answer_stay_at_most_tokens_over_5(
     tokens_per_second: int, tokens: int
