@@ -3,9 +3,9 @@
 A turn streams only when the chat API put both request attributes on it (``llmStreamConnection``,
 ``llmStreamTurn``: it sets them after checking the session's binding; no client input names a
 connection) *and* the function has ``STREAM_MANAGEMENT_URL``. The endpoint always comes from the
-environment, never from the event. A URL without a host (a template whose API id resolved to
-nothing: ``https://.execute-api...``) or not http(s) counts as unset, with one warning per
-container. Malformed attributes turn streaming off for that turn with a warning that names neither
+environment, never from the event. A URL without a host (the template resolved offline, with no
+API id: ``https://.execute-api...``) or not http(s) counts as unset, with one warning per container
+on the first turn that asked to stream. Malformed attributes turn streaming off for that turn with a warning that names neither
 value (the connection id is what lets anyone holding the Management API permission post to it).
 """
 
@@ -60,7 +60,7 @@ def stream_target(
     attributes = event.request_attributes
     connection = attributes.get(CONNECTION_ATTRIBUTE)
     turn = attributes.get(TURN_ATTRIBUTE)
-    if not management_url:
+    if connection is None or turn is None or not management_url:
         return None
     if not usable_management_url(management_url):
         if management_url not in _warned_urls:
@@ -69,8 +69,6 @@ def stream_target(
                 "STREAM_MANAGEMENT_URL has no host (or is not http/https): streaming is off",
                 extra={"fix": "set it to https://{api}.execute-api.{region}.amazonaws.com/{stage}"},
             )
-        return None
-    if connection is None or turn is None:
         return None
     if not _CONNECTION_ID.fullmatch(connection) or not _TURN_ID.fullmatch(turn):
         logger.warning(
