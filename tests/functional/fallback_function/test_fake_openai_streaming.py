@@ -6,6 +6,7 @@ import http.client
 import json
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import openai
 import pytest
@@ -150,3 +151,32 @@ def test_an_error_status_comes_before_any_event(client: openai.OpenAI, llm: Fake
     llm.set_behavior("status", status=429)
     with pytest.raises(openai.RateLimitError):
         _stream(client)
+
+
+def test_the_behavior_endpoint_takes_the_stream_options(llm: FakeOpenAI) -> None:
+    """What a benchmark in another process uses to set the model's speed."""
+    import urllib.error
+    import urllib.request
+
+    def post(body: dict[str, object]) -> Any:
+        request = urllib.request.Request(
+            llm.root_url + "/_fake/behavior",
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=5) as answer:
+            return json.load(answer)
+
+    echoed = post(
+        {"mode": "ok", "first_token_delay": 0.3, "token_delay": 0.02, "stream_usage": False}
+    )
+    assert (echoed["first_token_delay"], echoed["token_delay"], echoed["stream_usage"]) == (
+        0.3,
+        0.02,
+        False,
+    )
+    assert llm.behavior.first_token_delay == 0.3
+    with pytest.raises(urllib.error.HTTPError) as info:
+        post({"mode": "ok", "token_delay": -1})
+    assert info.value.code == 400
