@@ -223,6 +223,9 @@ export class StreamClient {
       this.store.forgetSessionId();
       this.store.saveDialogLocale(null);
       if (this.bindsInFlight === 0) this.bind(null);
+    } else if (msg.code === "service_unavailable") {
+      // The server's table or key is unreachable for now: reconnect (and so rebind) with backoff.
+      this.ws?.close();
     } else if (msg.code === "not_configured") {
       this.stopped = true; // streaming is off on this server: stop knocking
       const ws = this.ws;

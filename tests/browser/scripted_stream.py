@@ -71,6 +71,7 @@ class ScriptedStream:
         self.binds: list[Any] = []  # the sessionId of every bind, in order
         self.handshakes: list[float] = []  # monotonic time of every /stream upgrade attempt
         self.refuse_handshakes = 0  # answer this many upgrade attempts with 503
+        self.bind_errors: list[str] = []  # error codes for the next binds, one each
         self.sent_frames = 0
         self._issued: set[str] = set()
         self._bound: dict[str, ServerConnection] = {}  # session id -> latest bound socket
@@ -132,6 +133,10 @@ class ScriptedStream:
                 continue
             sid = msg.get("sessionId")
             self.binds.append(sid)
+            if self.bind_errors:
+                code = self.bind_errors.pop(0)
+                ws.send(json.dumps({"type": "error", "code": code, "message": "scripted"}))
+                continue
             if sid is None:
                 sid = self.issue()
             elif sid not in self._issued:

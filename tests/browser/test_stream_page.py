@@ -382,3 +382,43 @@ def test_streaming_works_under_the_pages_csp(
     assert len(streamed_steps(chat)) >= 2
     assert chat.page.evaluate("window.__cspViolations") == []
     assert_clean(chat)
+
+
+def test_service_unavailable_on_bind_reconnects_with_backoff_and_binds_again(
+    probed: BrowserContext, serve: Callable[..., ScriptedStream]
+) -> None:
+    server = serve()
+    server.bind_errors = ["service_unavailable", "service_unavailable"]
+    chat = open_page(probed, server)
+    sid = wait_bound(chat, server, binds=3)
+
+    assert server.binds == [None, None, None]
+    assert len(server.handshakes) == 3  # a new connection for each try
+    assert server.handshakes[2] - server.handshakes[1] >= 0.5 * 0.95  # backing off
+    server.script(Turn(final="Back.", frames=chunks("Ba", "c", "k")))
+    chat.send("hi")
+    chat.wait_idle()
+    assert server.chat_bodies[-1]["sessionId"] == sid
+    assert TURN_ID.match(server.chat_bodies[-1]["turnId"])
+    assert_clean(chat)
+
+
+def test_not_configured_stops_the_socket_and_the_page_works_as_before(
+    probed: BrowserContext, serve: Callable[..., ScriptedStream]
+) -> None:
+    server = serve()
+    server.bind_errors = ["not_configured"]
+    chat = open_page(probed, server)
+    deadline = time.monotonic() + 10
+    while not server.binds and time.monotonic() < deadline:
+        chat.page.wait_for_timeout(50)
+    chat.page.wait_for_timeout(1500)  # longer than the first two reconnect delays
+
+    assert len(server.handshakes) == 1, server.handshakes
+    server.script(Turn(final="Plain.", frames=chunks("never", "sent")))
+    chat.send("hello")
+    chat.wait_idle()
+    expect(chat.bot_texts).to_have_text(["Plain."])
+    assert "turnId" not in server.chat_bodies[-1]
+    assert len(server.handshakes) == 1  # not even a turn wakes it
+    assert_clean(chat)
