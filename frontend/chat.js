@@ -1,16 +1,14 @@
 // The chat page's controller: owns the conversation state and wires the DOM hooks listed in
 // docs/contracts.md ("Page"). Talking to the server lives in js/api.js, storage in js/store.js,
-// bubbles in js/view.js, strings in js/i18n.js, the streaming socket in js/stream.js (and its bubble
-// in js/stream_bubble.js). When ready it sets <html data-ready="1">.
+// bubbles in js/view.js, strings in js/i18n.js, the streaming socket in js/stream.js. When ready it sets <html data-ready="1">.
 
 import { ChatError, postChat } from "./js/api.js";
 import { DEFAULT_LANG, applyStrings, normalizeLang, t } from "./js/i18n.js";
 import { dialogIsOpen, turnLocale } from "./js/locale.js";
 import { Store } from "./js/store.js";
 import { StreamClient } from "./js/stream.js";
-import { StreamBubble } from "./js/stream_bubble.js";
 import { MAX_CHARS, isBlank, textLength } from "./js/text.js";
-import { renderEntry } from "./js/view.js";
+import { StreamBubble, renderEntry } from "./js/view.js";
 
 export { MAX_CHARS };
 

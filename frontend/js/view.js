@@ -1,5 +1,8 @@
 // Builds message bubbles from conversation entries. Text goes in with textContent; only LLM answers
 // go through the sanitising Markdown renderer (markdown.js). Nothing here uses innerHTML.
+// StreamBubble paints a streamed answer (js/stream.js) at most once per animation frame, each time
+// the whole text so far through markdown.js, so a tag or link split across chunks is only ever seen
+// whole (then escaped or sanitised) or as plain text.
 
 import { LOCALE_IDS, t } from "./i18n.js";
 import { renderMarkdown } from "./markdown.js";
@@ -131,4 +134,53 @@ export function renderEntry(entry, lang, { onRetry } = {}) {
   meta.append(timeElement(entry.time, lang));
   item.append(meta);
   return item;
+}
+
+/** The growing bubble of a streamed answer, at the end of `container`, until `remove()`. */
+export class StreamBubble {
+  constructor(
+    container,
+    lang,
+    {
+      onPaint = () => {},
+      raf = (fn) => globalThis.requestAnimationFrame(fn),
+      caf = (id) => globalThis.cancelAnimationFrame(id),
+    } = {},
+  ) {
+    this.container = container;
+    this.lang = lang;
+    this.onPaint = onPaint;
+    this.raf = raf;
+    this.caf = caf;
+    this.node = null;
+    this.latest = null;
+    this.frame = 0;
+  }
+
+  /** A TurnText changed: repaint on the next frame. */
+  update(turnText) {
+    this.latest = turnText;
+    if (!this.frame) this.frame = this.raf(() => this.#paint());
+  }
+
+  #paint() {
+    this.frame = 0;
+    const turn = this.latest;
+    if (!turn || (!turn.text && !this.node)) return; // no empty bubble before the first words
+    if (!this.node) {
+      this.node = renderStreaming(this.lang);
+      this.container.append(this.node);
+    }
+    renderMarkdown(this.node.querySelector(".msg-body"), turn.text);
+    this.node.dataset.stream = turn.status || "streaming";
+    this.onPaint();
+  }
+
+  /** The final answer (or an error) takes its place. */
+  remove() {
+    if (this.frame) this.caf(this.frame);
+    this.frame = 0;
+    this.node?.remove();
+    this.node = null;
+  }
 }
