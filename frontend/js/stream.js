@@ -84,7 +84,7 @@ export class TurnText {
 
 /**
  * The page's socket. `store` is the page's Store (session id in, server-issued id out);
- * `WebSocketImpl`, `random`, `url` and the timers can be passed in to drive it outside the page.
+ * `WebSocketImpl`, `random`, `url` and `setTimer` can be passed in to drive it outside the page.
  */
 export class StreamClient {
   constructor(
@@ -95,7 +95,6 @@ export class StreamClient {
       random = Math.random,
       maxAttempts = MAX_ATTEMPTS,
       setTimer = (fn, ms) => globalThis.setTimeout(fn, ms),
-      clearTimer = (id) => globalThis.clearTimeout(id),
     } = {},
   ) {
     this.store = store;
@@ -104,7 +103,6 @@ export class StreamClient {
     this.random = random;
     this.maxAttempts = maxAttempts;
     this.setTimer = setTimer;
-    this.clearTimer = clearTimer;
     this.ws = null;
     this.attempts = 0; // consecutive connections that never got to "bound"
     this.timer = null;

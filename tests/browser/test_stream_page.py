@@ -245,8 +245,7 @@ def test_backoff_is_jittered_capped_and_stops_until_the_next_turn(
                           saveDialogLocale() {} };
           const client = new m.StreamClient(store, {
             url: "ws://127.0.0.1:9/stream", WebSocketImpl: NeverOpens,
-            setTimer: (fn, ms) => { timers.push({fn, ms}); return timers.length; },
-            clearTimer: () => {} });
+            setTimer: (fn, ms) => { timers.push({fn, ms}); return timers.length; } });
           client.start();
           const delays = [];
           for (let i = 0; i < 50; i++) {
