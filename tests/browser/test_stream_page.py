@@ -89,6 +89,7 @@ def test_the_answer_grows_in_steps_then_the_final_text_replaces_it(
     chat.send("What is the capital of Korea?")
     expect(chat.page.locator(".msg-stream")).to_have_count(1)
     expect(chat.page.locator(".msg-stream strong")).to_have_text("Seoul")  # Markdown as it grows
+    chat.screenshot("streaming-answer-growing")
     expect(chat.page.locator(".typing")).not_to_be_empty()  # still waiting for the final answer
     chat.wait_idle()
 
