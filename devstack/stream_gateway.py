@@ -565,7 +565,8 @@ def _stop(signum: int, frame: FrameType | None) -> None:
 
 def template_invoker(template_path: str | Path) -> tuple[Invoke, str, frozenset[str]]:
     """The template's StreamFunction as ``invoke``, with its API's route selection and routes."""
-    from devstack.stream_template import STREAM_FUNCTION, stream_api
+    from devstack.config import STREAM_FUNCTION
+    from devstack.stream_template import stream_api
     from lex_emulator.cfn_template import import_handler, load_template, resolve_function
     from lex_emulator.code_hook import LambdaContext
 

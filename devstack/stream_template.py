@@ -15,12 +15,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from devstack.config import STREAM_FUNCTION
 from devstack.stream_events import DEFAULT_ROUTE_KEYS, DEFAULT_SELECTION_EXPRESSION
 from lex_emulator.cfn_template import resolve_value
 
 __all__ = [
     "BINDINGS_TABLE",
-    "STREAM_FUNCTION",
     "StreamApi",
     "TableDefinition",
     "has_stream_function",
@@ -28,7 +28,6 @@ __all__ = [
     "table_definition",
 ]
 
-STREAM_FUNCTION = "StreamFunction"
 BINDINGS_TABLE = "StreamBindingsTable"
 _FUNCTION_TYPES = ("AWS::Serverless::Function", "AWS::Lambda::Function")
 
