@@ -7,8 +7,8 @@
 3. otherwise ``ConfigurationError`` (503 ``not_configured``): without a key no id can be checked.
 
 The key is returned to the caller and nowhere else: it is never logged or put in an error. The
-chat package ships without Powertools (it would triple the package), so this module is the small
-cached read Powertools Parameters would otherwise give.
+chat package carries only the part of Powertools that Metrics (and, with tracing, Tracer) imports,
+not Parameters, so this module is the small cached read Powertools Parameters would otherwise give.
 
 IAM: ``secretsmanager:GetSecretValue`` on that one secret.
 """
