@@ -34,6 +34,7 @@ import signal
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -118,7 +119,10 @@ class StreamGateway:
         self._log = log
         self._connections: dict[str, _Connection] = {}
         self._lock = threading.Lock()
-        self._pending: dict[int, ConnectionInfo] = {}
+        # A connection whose handshake fails after $connect never reaches its handler: weak keys.
+        self._pending: weakref.WeakKeyDictionary[ServerConnection, ConnectionInfo] = (
+            weakref.WeakKeyDictionary()
+        )
         self._loop = asyncio.new_event_loop()
         self._workers = concurrent.futures.ThreadPoolExecutor(32, thread_name_prefix="stream-fn")
         self._loop_thread: threading.Thread | None = None
@@ -164,7 +168,10 @@ class StreamGateway:
             self._serve_connection,
             self._host,
             self._port,
-            process_request=self._on_handshake,
+            process_request=self._check_path,
+            process_response=self._on_handshake,
+            # $connect runs inside the opening handshake: give it the integration's timeout.
+            open_timeout=self.limits.handler_timeout_seconds + 5,
             compression=None,  # API Gateway does not negotiate permessage-deflate
             ping_interval=None,  # API Gateway answers pings but sends none
             max_size=(self.limits.max_message_bytes, self.limits.max_frame_bytes),
@@ -231,13 +238,19 @@ class StreamGateway:
         if self._log is not None:
             self._log(f"WS {what} {(time.monotonic() - started) * 1000:.0f} ms")
 
-    async def _on_handshake(
-        self, connection: ServerConnection, request: Request
-    ) -> Response | None:
-        """Refuse any path but ``/stream``; call ``$connect``; refuse on its non-2xx answer."""
-        started = time.monotonic()
+    def _check_path(self, connection: ServerConnection, request: Request) -> Response | None:
         if request.path.split("?", 1)[0] != STREAM_PATH:
             return connection.respond(404, "Not Found\n")
+        return None
+
+    async def _on_handshake(
+        self, connection: ServerConnection, request: Request, response: Response
+    ) -> Response | None:
+        """Call ``$connect`` for a valid upgrade (an invalid one never reaches the handler, as on
+        API Gateway); refuse the connection on its non-2xx answer."""
+        if response.status_code != 101:
+            return None
+        started = time.monotonic()
         headers, multi = header_maps(request.headers.raw_items())
         peer = connection.remote_address
         info = ConnectionInfo(
@@ -265,13 +278,13 @@ class StreamGateway:
             if not 200 <= status < 300:
                 self._note(f"$connect {status}", started)
                 return _refusal(connection, status, answer)
-        self._pending[id(connection)] = info
+        self._pending[connection] = info
         self._note("$connect 101", started)
         return None
 
     # ------------------------------------------------------------------ connections
     async def _serve_connection(self, socket: ServerConnection) -> None:
-        info = self._pending.pop(id(socket), None)
+        info = self._pending.pop(socket, None)
         if info is None:  # pragma: no cover - websockets calls this only after a good handshake
             return
         now = time.monotonic()

@@ -118,6 +118,7 @@ def test_garbage_upgrade_is_refused_by_the_gateway(front, handler):
     )
     assert STATUS.match(answer).group(1) == b"400"  # type: ignore[union-attr]
     assert b"\r\nContent-Security-Policy: " in answer
+    assert handler.events == []  # no $connect for a handshake that failed
 
 
 @pytest.mark.parametrize("path", ["/chat", "/health", "/", "/stream/x", "/stats/"])
