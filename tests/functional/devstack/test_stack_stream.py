@@ -69,17 +69,38 @@ STREAM_RESOURCES: dict[str, Any] = {
 }
 
 
-def stream_template(folder: Path) -> Path:
-    """The repository's template plus the stand-in stream resources, as JSON in ``folder``."""
+def _repo_template_without_streaming() -> dict[str, Any]:
+    """The repository's template with its own stream resources (if any) taken out, every
+    ``CodeUri`` made absolute."""
     template = load_template(REPO / "template.yaml")
-    for resource in template["Resources"].values():
+    resources = template["Resources"]
+    for name in [
+        n
+        for n, r in resources.items()
+        if n in ("StreamFunction", "StreamBindingsTable")
+        or (isinstance(r, dict) and str(r.get("Type", "")).startswith("AWS::ApiGatewayV2::"))
+    ]:
+        del resources[name]
+    for resource in resources.values():
         props = resource.get("Properties") if isinstance(resource, dict) else None
         if isinstance(props, dict) and isinstance(props.get("CodeUri"), str):
             props["CodeUri"] = str((REPO / props["CodeUri"]).resolve())
-    template["Resources"].update(json.loads(json.dumps(STREAM_RESOURCES)))
+    return template
+
+
+def _write(template: dict[str, Any], folder: Path) -> Path:
+    # Conditions and outputs may name the removed resources; the local stack reads neither.
+    template.pop("Outputs", None)
     path = folder / "template.json"
     path.write_text(json.dumps(template))
     return path
+
+
+def stream_template(folder: Path) -> Path:
+    """The repository's template with the stand-in stream resources, as JSON in ``folder``."""
+    template = _repo_template_without_streaming()
+    template["Resources"].update(json.loads(json.dumps(STREAM_RESOURCES)))
+    return _write(template, folder)
 
 
 @pytest.fixture(scope="module")
@@ -161,8 +182,9 @@ def test_streaming_turned_off_serves_no_stream(tmp_path):
         assert caught.value.response.status_code == 404
 
 
-def test_template_without_stream_function_runs_as_before():
-    with Stack(port=0, template=REPO / "template.yaml", env_vars={}) as running:
+def test_template_without_stream_function_runs_as_before(tmp_path):
+    template = _write(_repo_template_without_streaming(), tmp_path)
+    with Stack(port=0, template=template, env_vars={}) as running:
         assert not running.streaming
         assert sorted(running.pids) == ["api", "front", "lex"]
         request = urllib.request.Request(running.url + "stream", method="GET")
