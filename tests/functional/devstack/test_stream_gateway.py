@@ -205,7 +205,7 @@ def test_slow_reader_fills_only_its_own_queue(handler):
             fast_id = handler.wait_for("$connect", count=2)[1]["requestContext"]["connectionId"]
             chunk = b"y" * (100 * 1024)
             refused = False
-            for _ in range(200):  # bounded: socket buffers hold a few MB at most
+            for _ in range(1000):  # bounded: socket buffers hold a few MB at most
                 try:
                     client.post_to_connection(ConnectionId=slow_id, Data=chunk)
                 except client.exceptions.LimitExceededException:
