@@ -28,11 +28,6 @@ from tests.fakes.fake_openai import FakeOpenAI
 REPO = Path(__file__).resolve().parents[3]
 TEMPLATE = REPO / "template.yaml"
 TIMEOUT = 30.0
-# Until the chat API's StreamFunction is merged into this branch's template (then this goes).
-pytestmark = pytest.mark.skipif(
-    not has_stream_function(load_template(TEMPLATE)),
-    reason="template.yaml has no StreamFunction yet",
-)
 REPLY = " ".join(f"word{n}" for n in range(60)) + " — **done**."
 
 
@@ -45,6 +40,7 @@ def llm() -> Iterator[FakeOpenAI]:
 
 @pytest.fixture(scope="module")
 def stack(llm: FakeOpenAI) -> Iterator[Stack]:
+    assert has_stream_function(load_template(TEMPLATE)), "the template has no StreamFunction"
     env_vars = {"FallbackFunction": {"OPENAI_API_KEY": "", "OPENAI_BASE_URL": llm.base_url}}
     with Stack(port=0, template=TEMPLATE, env_vars=env_vars) as running:
         yield running
