@@ -218,3 +218,23 @@ def test_a_client_that_never_reads_is_cut_off_and_others_still_get_posts(tmp_pat
         server.shutdown()
         server.server_close()
         gateway.stop()
+
+
+def test_garbage_after_the_upgrade_ends_the_connection_with_a_disconnect(front, handler):
+    host, port = front.server_address[:2]
+    with socket.create_connection((str(host), port), timeout=TIMEOUT) as sock:
+        sock.sendall(f"GET /stream HTTP/1.1\r\nHost: x\r\n{UPGRADE}\r\n".encode())
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = sock.recv(4096)
+            assert chunk, "closed before the 101"
+            head += chunk
+        assert head.startswith(b"HTTP/1.1 101")
+        handler.wait_for("$connect")
+        sock.sendall(b"\xff" * 64)  # not a WebSocket frame (and unmasked)
+        rest = b""
+        while chunk := sock.recv(4096):  # the gateway closes: 1002, then EOF
+            rest += chunk
+    assert rest[:1] == b"\x88"  # a close frame
+    assert int.from_bytes(rest[2:4], "big") == 1002
+    assert handler.wait_for("$disconnect")

@@ -6,6 +6,7 @@ Every wait is on an event with a bounded timeout; nothing assumes how long somet
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import socket
 from collections.abc import Iterator
@@ -217,3 +218,40 @@ def test_slow_reader_fills_only_its_own_queue(handler):
         slow.close()
     finally:
         gateway.stop()
+
+
+def test_management_api_refuses_what_it_does_not_serve(gateway):
+    host, port = gateway.management_url.split("://", 1)[1].split("/", 1)[0].rsplit(":", 1)
+    conn = http.client.HTTPConnection(host, int(port), timeout=TIMEOUT)
+    try:
+        conn.request("GET", "/stream/other")
+        response = conn.getresponse()
+        assert response.status == 404
+        assert response.getheader("x-amzn-ErrorType") == "NotFoundException"
+        response.read()
+        conn.putrequest("POST", "/stream/@connections/abc")
+        conn.putheader("Transfer-Encoding", "chunked")
+        conn.endheaders()
+        conn.send(b"1\r\nx\r\n0\r\n\r\n")
+        response = conn.getresponse()
+        assert response.status == 400
+        assert response.getheader("x-amzn-ErrorType") == "BadRequestException"
+    finally:
+        conn.close()
+
+
+def test_percent_encoded_ids_are_decoded(gateway, handler):
+    """boto3 sends ``=`` as ``%3D``; the raw form works too."""
+    with connect(gateway.url, open_timeout=TIMEOUT) as ws:
+        connection_id = handler.wait_for("$connect")[0]["requestContext"]["connectionId"]
+        host, port = gateway.management_url.split("://", 1)[1].split("/", 1)[0].rsplit(":", 1)
+        conn = http.client.HTTPConnection(host, int(port), timeout=TIMEOUT)
+        try:
+            for path_id in (connection_id, connection_id.replace("=", "%3D")):
+                conn.request("POST", f"/stream/@connections/{path_id}", body=b"hi")
+                response = conn.getresponse()
+                response.read()
+                assert response.status == 200
+                assert ws.recv(timeout=TIMEOUT) == "hi"
+        finally:
+            conn.close()
