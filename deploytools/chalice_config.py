@@ -8,12 +8,16 @@ the policy file is generated here instead, from two facts:
 * what the code calls: ``iam_actions.actions_called(chalice_app/)`` (read from the source), each
   action given the one resource it needs in ``RESOURCES``; an action without a rule there stops the
   generation, so a new AWS call cannot ship unscoped;
-* what the SAM stack deployed: ``BotId`` and ``BotAliasId`` from its outputs, and the region,
+* what the SAM stack deployed: ``BotId``, ``BotAliasId``, ``SessionKeySecretArn``,
+  ``StreamBindingsTableArn`` and ``StreamManagementUrl`` from its outputs, and the region,
   account and partition from its ARN (boto3 ``cloudformation.describe_stacks``; the stack name and
   region come from samconfig.toml).
 
-It writes ``chalice_app/.chalice/policy-<stage>.json`` and the stage's ``iam_policy_file`` and
-``LEX_BOT_ID`` / ``LEX_BOT_ALIAS_ID`` in ``config.json``. The logs statement covers both ways the
+It writes ``chalice_app/.chalice/policy-<stage>.json`` and the stage's ``iam_policy_file``,
+``LEX_BOT_ID`` / ``LEX_BOT_ALIAS_ID`` and the stream variables in ``config.json``. Streaming stays on
+the SAM stack's ``/stream`` (its WebSocket API, table and StreamFunction): the Chalice-deployed chat
+API reads that table, and the WebSocket API ``chalice deploy`` also creates from the app's handlers
+is not the one the page uses. The logs statement covers both ways the
 function can be named: ``<app_name>-<stage>`` (``chalice deploy``) and
 ``<stack>-APIHandler-<suffix>`` (``chalice package`` deployed as stack ``<app_name>-<stage>``, or
 ``--package-stack-name``), in this account and region only.
@@ -24,6 +28,7 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import re
 import sys
 import tomllib
 from dataclasses import dataclass
@@ -52,9 +57,24 @@ RESOURCES: dict[str, tuple[str, ...]] = {
     ),
     # The HMAC key that signs session ids (template: SessionKeySecret, output SessionKeySecretArn).
     "secretsmanager:GetSecretValue": ("{session_key_secret_arn}",),
+    # The SAM stack's bindings table (output StreamBindingsTableArn): the chat API reads it, the
+    # WebSocket handlers write it; Chalice gives all of an app's functions one role.
+    "dynamodb:GetItem": ("{stream_bindings_table_arn}",),
+    "dynamodb:PutItem": ("{stream_bindings_table_arn}",),
+    "dynamodb:DeleteItem": ("{stream_bindings_table_arn}",),
+    # Replies to the page on the SAM stack's /stream stage (output StreamManagementUrl).
+    "execute-api:ManageConnections": (
+        "arn:{partition}:execute-api:{region}:{account}:{stream_api_id}/stream/POST/@connections/*",
+    ),
 }
 # Stack outputs the generated config needs.
-REQUIRED_OUTPUTS = ("BotId", "BotAliasId", "SessionKeySecretArn")
+REQUIRED_OUTPUTS = (
+    "BotId",
+    "BotAliasId",
+    "SessionKeySecretArn",
+    "StreamBindingsTableArn",
+    "StreamManagementUrl",
+)
 LOG_ACTIONS = ("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents")
 
 
@@ -71,6 +91,18 @@ class StackFacts:
     bot_id: str
     bot_alias_id: str
     session_key_secret_arn: str
+    stream_bindings_table_arn: str = ""
+    stream_management_url: str = ""
+
+    @property
+    def stream_api_id(self) -> str:
+        """The WebSocket API's id: the first label of the management URL's host."""
+        host = self.stream_management_url.split("://", 1)[-1].split("/", 1)[0]
+        return host.split(".", 1)[0]
+
+    @property
+    def stream_bindings_table(self) -> str:
+        return self.stream_bindings_table_arn.rsplit("/", 1)[-1]
 
 
 def read_samconfig(path: str | Path, env: str = "default") -> tuple[str, str | None]:
@@ -122,6 +154,8 @@ def read_stack(cloudformation: Any, stack_name: str) -> StackFacts:
         bot_id=outputs["BotId"],
         bot_alias_id=outputs["BotAliasId"],
         session_key_secret_arn=outputs["SessionKeySecretArn"],
+        stream_bindings_table_arn=outputs["StreamBindingsTableArn"],
+        stream_management_url=outputs["StreamManagementUrl"],
     )
 
 
@@ -140,10 +174,10 @@ def build_policy(
             f"the chat API calls {', '.join(unscoped)}: give each its resource in "
             "deploytools/chalice_config.py RESOURCES"
         )
-    fields = vars(facts)
+    fields = {**vars(facts), "stream_api_id": facts.stream_api_id}
     statements: list[dict[str, Any]] = [
         {
-            "Sid": action.replace(":", "").replace("*", ""),
+            "Sid": re.sub(r"[^A-Za-z0-9]", "", action),
             "Effect": "Allow",
             "Action": action,
             "Resource": [r.format(**fields) for r in RESOURCES[action]],
@@ -174,6 +208,8 @@ def update_config(config: dict[str, Any], stage: str, facts: StackFacts) -> dict
     env["LEX_BOT_ID"] = facts.bot_id
     env["LEX_BOT_ALIAS_ID"] = facts.bot_alias_id
     env["SESSION_KEY_SECRET_ARN"] = facts.session_key_secret_arn
+    env["STREAM_BINDINGS_TABLE"] = facts.stream_bindings_table
+    env["STREAM_MANAGEMENT_URL"] = facts.stream_management_url
     env.pop("LEX_ENDPOINT_URL", None)
     return out
 

@@ -6,13 +6,20 @@ about HTTP or boto3.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Protocol
 
 from chalicelib.config import Settings
 from chalicelib.errors import LexServiceError
 from chalicelib.validation import ChatRequest
 
-__all__ = ["FALLBACK_INTENT", "LexRuntime", "build_chat_response", "run_chat_turn"]
+__all__ = [
+    "FALLBACK_INTENT",
+    "LexRuntime",
+    "build_chat_response",
+    "run_chat_turn",
+    "stream_attributes",
+]
 
 #: The intent whose fulfillment code hook asks the LLM.
 FALLBACK_INTENT = "FallbackIntent"
@@ -22,11 +29,35 @@ class LexRuntime(Protocol):
     """What the service needs from Lex; ``lex_client.BotoLexRuntime`` is the real one."""
 
     def recognize_text(
-        self, *, bot_id: str, bot_alias_id: str, locale_id: str, session_id: str, text: str
+        self,
+        *,
+        bot_id: str,
+        bot_alias_id: str,
+        locale_id: str,
+        session_id: str,
+        text: str,
+        request_attributes: Mapping[str, str] | None = None,
     ) -> dict[str, Any]: ...
 
 
-def run_chat_turn(request: ChatRequest, settings: Settings, lex: LexRuntime) -> dict[str, Any]:
+def stream_attributes(connection_id: str | None, turn_id: str | None) -> dict[str, str] | None:
+    """RecognizeText ``requestAttributes`` that let the fallback stream this turn, or ``None``.
+
+    Only the chat API sets them, after it found the session's binding: nothing the client sent
+    names a connection or an endpoint.
+    """
+    if not connection_id or not turn_id:
+        return None
+    return {"llmStreamConnection": connection_id, "llmStreamTurn": turn_id}
+
+
+def run_chat_turn(
+    request: ChatRequest,
+    settings: Settings,
+    lex: LexRuntime,
+    *,
+    request_attributes: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
     """Send the text to Lex and shape its answer for the page."""
     response = lex.recognize_text(
         bot_id=settings.bot_id,
@@ -34,6 +65,7 @@ def run_chat_turn(request: ChatRequest, settings: Settings, lex: LexRuntime) -> 
         locale_id=request.locale_id,
         session_id=request.session_id,
         text=request.text,
+        request_attributes=request_attributes,
     )
     return build_chat_response(request.session_id, response)
 

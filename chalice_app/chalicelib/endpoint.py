@@ -14,11 +14,11 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from chalice.app import Request, Response
 
-from chalicelib.chat_service import LexRuntime, run_chat_turn
+from chalicelib.chat_service import LexRuntime, run_chat_turn, stream_attributes
 from chalicelib.config import Settings
 from chalicelib.errors import (
     ChatApiError,
@@ -27,6 +27,7 @@ from chalicelib.errors import (
     MethodNotAllowedError,
     NotFoundError,
     RequestError,
+    StreamUnavailableError,
     UnsupportedMediaTypeError,
 )
 from chalicelib.lex_client import get_lex_runtime
@@ -34,7 +35,10 @@ from chalicelib.logs import get_logger
 from chalicelib.metrics import record_error, record_turn
 from chalicelib.session_ids import SessionIds, session_hash
 from chalicelib.session_key import default_session_ids
+from chalicelib.stream_config import StreamSettings
+from chalicelib.stream_lookup import default_binding_lookup
 from chalicelib.validation import (
+    ChatRequest,
     check_content_type,
     parse_chat_request,
     read_body,
@@ -43,6 +47,12 @@ from chalicelib.validation import (
 __all__ = ["error_response", "handle_chat", "handle_health", "make_error_format_middleware"]
 
 _NO_STORE = {"Cache-Control": "no-store"}
+
+
+class ConnectionFinder(Protocol):
+    """``stream_lookup.BindingLookup`` is the real one."""
+
+    def find_connection(self, session_id: str) -> str | None: ...
 
 
 def handle_health() -> dict[str, str]:
@@ -57,10 +67,13 @@ def handle_chat(
     env: Mapping[str, str] | None = None,
     lex_factory: Callable[[Settings], LexRuntime] = get_lex_runtime,
     sessions_factory: Callable[[Settings], SessionIds] = default_session_ids,
+    lookup_factory: Callable[[StreamSettings], ConnectionFinder] = default_binding_lookup,
 ) -> Response:
     """POST /chat: check the request, run one Lex turn, answer JSON (errors included).
 
-    Logs carry ``sessionHash``, never the session id (a credential) nor the user's text.
+    With a ``turnId`` and a live binding of the session (``lookup_factory``) the turn is streamed:
+    RecognizeText gets the ``llmStream*`` request attributes. Logs carry ``sessionHash``, never the
+    session id (a credential) nor the user's text.
     """
     if request is None:  # Chalice passes None only for events without a resource path
         return error_response(NotFoundError())
@@ -70,7 +83,8 @@ def handle_chat(
         event = request.to_original_event()
         raw = read_body(event.get("body"), is_base64=bool(event.get("isBase64Encoded")))
         check_content_type(request.headers.get("content-type"))
-        settings = Settings.from_env(os.environ if env is None else env)
+        env_map = os.environ if env is None else env
+        settings = Settings.from_env(env_map)
         chat_request = parse_chat_request(raw, settings, sessions=sessions_factory(settings))
         fields.update(
             sessionHash=session_hash(chat_request.session_id),
@@ -78,8 +92,13 @@ def handle_chat(
             localeId=chat_request.locale_id,
             textLength=len(chat_request.text),
         )
+        attributes, fields["stream"] = _stream_turn(
+            chat_request, StreamSettings.from_env(env_map), lookup_factory
+        )
         lex_started = time.perf_counter()
-        body = run_chat_turn(chat_request, settings, lex_factory(settings))
+        body = run_chat_turn(
+            chat_request, settings, lex_factory(settings), request_attributes=attributes
+        )
         lex_ms = (time.perf_counter() - lex_started) * 1000
     except ChatApiError as err:
         _log_error(err, fields, started)
@@ -103,6 +122,33 @@ def handle_chat(
     )
     get_logger().info("chat turn answered", extra={"fields": fields})
     return Response(body=body, status_code=200, headers=dict(_NO_STORE))
+
+
+def _stream_turn(
+    request: ChatRequest,
+    stream: StreamSettings,
+    lookup_factory: Callable[[StreamSettings], ConnectionFinder],
+) -> tuple[dict[str, str] | None, str]:
+    """The turn's stream attributes (or ``None``) and, for the log, why: ``streamed``, ``no_turn``
+    (no ``turnId``), ``off`` (no bindings table), ``unbound`` or ``unavailable`` (the table could
+    not be read: the turn goes unstreamed, never fails)."""
+    if request.turn_id is None:
+        return None, "no_turn"
+    if not stream.enabled:
+        return None, "off"
+    if request.session_id_generated:  # issued just now: nothing can have bound it yet
+        return None, "unbound"
+    try:
+        connection_id = lookup_factory(stream).find_connection(request.session_id)
+    except StreamUnavailableError as err:
+        get_logger().warning(
+            "bindings table unavailable; turn answered without streaming",
+            extra={"fields": {"route": "POST /chat", "code": err.code, "detail": err.detail}},
+        )
+        return None, "unavailable"
+    if connection_id is None:
+        return None, "unbound"
+    return stream_attributes(connection_id, request.turn_id), "streamed"
 
 
 def error_response(err: ChatApiError) -> Response:

@@ -1,7 +1,9 @@
-"""Every way a ``/chat`` request can fail, with its HTTP status, stable code and friendly message.
+"""Every way a ``/chat`` request or a ``/stream`` frame can fail: HTTP status, code, friendly message.
 
-The response body of every error is ``{"error": {"code": ..., "message": ...}}``. ``message`` is
-safe to show to the user; ``detail`` (never sent) carries what the log needs.
+The response body of every error is ``{"error": {"code": ..., "message": ...}}``; on ``/stream``
+the same codes travel as ``{"type": "error", "code", "message"}`` frames (``stream_socket``), and
+the status is not used. ``message`` is safe to show to the user; ``detail`` (never sent) carries
+what the log needs.
 
 Exception tree::
 
@@ -12,13 +14,17 @@ Exception tree::
     │   │   │                                                        is not a string
     │   │   ├── InvalidTextError         400 invalid_text            text missing, empty or too long
     │   │   ├── InvalidSessionIdError    400 invalid_session_id      not an id this server issued
-    │   │   └── UnsupportedLocaleError   400 unsupported_locale      not one of the bot's locales
+    │   │   ├── UnsupportedLocaleError   400 unsupported_locale      not one of the bot's locales
+    │   │   └── UnknownActionError       400 unknown_action          /stream: a frame's action is
+    │   │                                                            not "bind"
     │   ├── UnsupportedMediaTypeError    415 unsupported_media_type  not application/json
     │   ├── PayloadTooLargeError         413 payload_too_large       body over 16 KB
     │   ├── NotFoundError                404 not_found               no such route
     │   └── MethodNotAllowedError        405 method_not_allowed      route exists, method does not
     ├── ConfigurationError               503 not_configured          env vars missing or malformed
     ├── SessionKeyUnavailableError       503 service_unavailable     session key secret unreadable
+    ├── StreamUnavailableError           503 service_unavailable     /stream: the bindings table
+    │                                                                cannot be reached
     ├── LexError                         Lex answered with an error or could not be reached
     │   ├── LexThrottledError            429 lex_throttled           + Retry-After header
     │   ├── LexRejectedError             400 lex_rejected_request    ValidationException
@@ -61,6 +67,8 @@ __all__ = [
     "PayloadTooLargeError",
     "RequestError",
     "SessionKeyUnavailableError",
+    "StreamUnavailableError",
+    "UnknownActionError",
     "UnsupportedLocaleError",
     "UnsupportedMediaTypeError",
 ]
@@ -124,6 +132,11 @@ class UnsupportedLocaleError(InvalidRequestError):
     default_message = "This language is not supported."
 
 
+class UnknownActionError(InvalidRequestError):
+    code = "unknown_action"
+    default_message = 'The only action is "bind".'
+
+
 class UnsupportedMediaTypeError(RequestError):
     status = 415
     code = "unsupported_media_type"
@@ -158,6 +171,12 @@ class SessionKeyUnavailableError(ChatApiError):
     status = 503
     code = "service_unavailable"
     default_message = "The chat service is unavailable right now. Please try again shortly."
+
+
+class StreamUnavailableError(ChatApiError):
+    status = 503
+    code = "service_unavailable"
+    default_message = "Live answers are unavailable right now; answers still arrive when complete."
 
 
 class LexError(ChatApiError):

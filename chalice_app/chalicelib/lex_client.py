@@ -91,8 +91,18 @@ class BotoLexRuntime:
         self._client = client
 
     def recognize_text(
-        self, *, bot_id: str, bot_alias_id: str, locale_id: str, session_id: str, text: str
+        self,
+        *,
+        bot_id: str,
+        bot_alias_id: str,
+        locale_id: str,
+        session_id: str,
+        text: str,
+        request_attributes: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
+        extra: dict[str, Any] = {}
+        if request_attributes:
+            extra["requestAttributes"] = dict(request_attributes)
         try:
             response: dict[str, Any] = self._client.recognize_text(
                 botId=bot_id,
@@ -100,6 +110,7 @@ class BotoLexRuntime:
                 localeId=locale_id,
                 sessionId=session_id,
                 text=text,
+                **extra,
             )
         except (ClientError, BotoCoreError) as exc:
             raise translate_error(exc) from exc

@@ -19,15 +19,15 @@ import functools
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
-from chalicelib.config import Settings
 from chalicelib.errors import ConfigurationError, SessionKeyUnavailableError
 from chalicelib.logs import get_logger
 from chalicelib.session_ids import MIN_KEY_CHARS, SessionIds
 
 __all__ = [
     "SECRET_MAX_AGE_SECONDS",
+    "KeySettings",
     "SecretCache",
     "clear_session_key_cache",
     "default_session_ids",
@@ -37,6 +37,18 @@ __all__ = [
 ]
 
 SECRET_MAX_AGE_SECONDS = 300.0
+
+
+class KeySettings(Protocol):
+    """Where the key is configured: the chat API's ``Settings`` and ``StreamSettings`` both fit."""
+
+    @property
+    def session_key(self) -> str: ...
+    @property
+    def session_key_secret_arn(self) -> str: ...
+    @property
+    def region(self) -> str | None: ...
+
 
 SecretFetcher = Callable[[str, str | None], str]
 """(secret ARN, region) -> the secret's string; may raise anything on failure."""
@@ -120,7 +132,7 @@ def _usable(value: str, source: str) -> bytes:
     return key.encode("utf-8")
 
 
-def resolve_session_key(settings: Settings, secrets: SecretCache) -> bytes:
+def resolve_session_key(settings: KeySettings, secrets: SecretCache) -> bytes:
     if settings.session_key:
         return _usable(settings.session_key, "SESSION_KEY")
     if settings.session_key_secret_arn:
@@ -132,7 +144,7 @@ def resolve_session_key(settings: Settings, secrets: SecretCache) -> bytes:
 _CACHE = SecretCache(fetch_secret_with_boto3)
 
 
-def default_session_ids(settings: Settings) -> SessionIds:
+def default_session_ids(settings: KeySettings) -> SessionIds:
     """The container's ``SessionIds`` for these settings (the key read through ``_CACHE``)."""
     return SessionIds(resolve_session_key(settings, _CACHE))
 

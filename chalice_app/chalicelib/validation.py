@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,7 @@ from chalicelib.session_ids import SessionIds
 from chalicelib.text_rule import is_blank, normalize_text
 
 __all__ = [
+    "TURN_ID",
     "ChatRequest",
     "check_content_type",
     "clean_text",
@@ -33,6 +35,9 @@ __all__ = [
     "text_length",
 ]
 
+#: /chat's optional ``turnId`` (docs/contracts.md, "Streaming"): the page picks one per turn.
+TURN_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
 # Base64 grows a body by 4/3; anything longer than this cannot decode to <= MAX_BODY_BYTES.
 _MAX_BASE64_CHARS = (MAX_BODY_BYTES + 2) // 3 * 4
 
@@ -40,12 +45,14 @@ _MAX_BASE64_CHARS = (MAX_BODY_BYTES + 2) // 3 * 4
 @dataclass(frozen=True)
 class ChatRequest:
     """A request that passed every check: ``text`` is clean, the session id is one we issued
-    (``session_id_generated``: issued for this very request)."""
+    (``session_id_generated``: issued for this very request); ``turn_id`` is the page's id for
+    this turn's stream, when its socket is bound."""
 
     text: str
     session_id: str
     locale_id: str
     session_id_generated: bool = False
+    turn_id: str | None = None
 
 
 def read_body(body: str | bytes | None, *, is_base64: bool = False) -> bytes:
@@ -127,8 +134,18 @@ def parse_chat_request(
             "localeId must be one of: " + ", ".join(settings.locales) + ".",
             detail=f"localeId of {len(locale_id)} characters rejected",
         )
+    turn_id = _optional_string(data, "turnId")
+    if turn_id is not None and not TURN_ID.fullmatch(turn_id):
+        raise InvalidRequestError(
+            "turnId must be 8 to 64 letters, digits, '-' or '_'.",
+            detail=f"turnId of {len(turn_id)} characters rejected",
+        )
     return ChatRequest(
-        text=text, session_id=session_id, locale_id=locale_id, session_id_generated=generated
+        text=text,
+        session_id=session_id,
+        locale_id=locale_id,
+        session_id_generated=generated,
+        turn_id=turn_id,
     )
 
 

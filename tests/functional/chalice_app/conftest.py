@@ -114,3 +114,84 @@ def post_chat(client):
         return response.status_code, json.loads(response.body), response.headers
 
     return post
+
+
+# ---------------------------------------------------------------- /stream (issue 12)
+@pytest.fixture(scope="session")
+def moto_dynamodb():
+    """moto's server on 127.0.0.1 (DynamoDB over real HTTP), for the whole session."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def management_api():
+    """A tiny Management API (POST /stream/@connections/{id}) recording what is posted."""
+    from tests.functional.chalice_app.stream_support import FakeManagementApi
+
+    with FakeManagementApi() as api:
+        yield api
+
+
+@pytest.fixture
+def bindings_table(moto_dynamodb, request):
+    """A fresh bindings table in moto (template definition), its name."""
+    import boto3
+
+    from tests.functional.chalice_app.stream_support import create_bindings_table
+
+    name = "bindings-" + request.node.name.replace("[", "-").replace("]", "")[:60]
+    name = "".join(c if c.isalnum() or c in "-_." else "-" for c in name)
+    client = boto3.client(
+        "dynamodb",
+        endpoint_url=moto_dynamodb,
+        region_name="us-east-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+    create_bindings_table(client, name)
+    yield name
+    client.delete_table(TableName=name)
+
+
+@pytest.fixture
+def stream_env(monkeypatch, tmp_path, moto_dynamodb, management_api, bindings_table):
+    """StreamFunction's and ChatApiFunction's template env pointed at moto and the fake API."""
+    from chalicelib.stream_clients import reset_stream_clients
+
+    for name in _AWS_CREDENTIAL_VARS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
+    monkeypatch.delenv("AWS_REGION", raising=False)
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", moto_dynamodb)
+    reset_stream_clients()
+    clear_session_key_cache()
+    yield {
+        "STREAM_BINDINGS_TABLE": bindings_table,
+        "STREAM_MANAGEMENT_URL": management_api.url,
+    }
+    reset_stream_clients()
+    clear_session_key_cache()
+
+
+@pytest.fixture
+def stream_events(stream_env, monkeypatch):
+    """The StreamFunction handler the template names (``app.stream_events``), template env applied."""
+    template = load_template(TEMPLATE)
+    spec = resolve_function(
+        template,
+        "StreamFunction",
+        ROOT,
+        env_overrides={"StreamFunction": {**stream_env, "SESSION_KEY": TEST_SESSION_KEY}},
+    )
+    for name, value in spec.environment.items():
+        monkeypatch.setenv(name, value)
+    assert spec.handler == "app.stream_events"
+    return import_handler(spec)

@@ -25,15 +25,20 @@ REGION = "ap-northeast-2"
 BOT_ID = "ABCDE12345"
 ALIAS_ID = "LIVE123456"
 SESSION_KEY_ARN = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:SessionKeySecret-AbCdEf"
+TABLE_ARN = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/lex-llm-chatbot-StreamBindingsTable-X1"
+MANAGEMENT_URL = f"https://abc123defg.execute-api.{REGION}.amazonaws.com/stream"
+OUTPUTS = {
+    "BotId": BOT_ID,
+    "BotAliasId": ALIAS_ID,
+    "SessionKeySecretArn": SESSION_KEY_ARN,
+    "StreamBindingsTableArn": TABLE_ARN,
+    "StreamManagementUrl": MANAGEMENT_URL,
+}
 
 
 class FakeCloudFormation:
     def __init__(self, outputs: dict[str, str] | None = None, error: Exception | None = None):
-        self.outputs = (
-            {"BotId": BOT_ID, "BotAliasId": ALIAS_ID, "SessionKeySecretArn": SESSION_KEY_ARN}
-            if outputs is None
-            else outputs
-        )
+        self.outputs = dict(OUTPUTS) if outputs is None else outputs
         self.error = error
         self.asked: list[str] = []
 
@@ -70,7 +75,14 @@ def test_generated_policy_is_exactly_the_code_calls_on_the_one_alias(app_copy: P
     assert cfn.asked == ["lex-llm-chatbot"]
     policy = json.loads(policy_path.read_text())
     called = actions_called(app_copy)
-    assert called == {"lex:RecognizeText", "secretsmanager:GetSecretValue"}
+    assert called == {
+        "lex:RecognizeText",
+        "secretsmanager:GetSecretValue",
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:DeleteItem",
+        "execute-api:ManageConnections",
+    }
     lex = [s for s in policy["Statement"] if s["Action"] == "lex:RecognizeText"]
     assert lex == [
         {
@@ -82,7 +94,22 @@ def test_generated_policy_is_exactly_the_code_calls_on_the_one_alias(app_copy: P
     ]
     secret = [s for s in policy["Statement"] if s["Action"] == "secretsmanager:GetSecretValue"]
     assert [s["Resource"] for s in secret] == [[SESSION_KEY_ARN]]
-    others = [s for s in policy["Statement"] if s["Sid"] != "lexRecognizeText" and s not in secret]
+    table = [s for s in policy["Statement"] if str(s["Action"]).startswith("dynamodb:")]
+    assert {s["Action"] for s in table} == {
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:DeleteItem",
+    }
+    assert all(s["Resource"] == [TABLE_ARN] for s in table)
+    posts = [s for s in policy["Statement"] if s["Action"] == "execute-api:ManageConnections"]
+    assert [s["Resource"] for s in posts] == [
+        [f"arn:aws:execute-api:{REGION}:{ACCOUNT}:abc123defg/stream/POST/@connections/*"]
+    ]
+    others = [
+        s
+        for s in policy["Statement"]
+        if s["Sid"] != "lexRecognizeText" and s not in secret + table + posts
+    ]
     assert [s["Sid"] for s in others] == ["WriteOwnLogs"]
     for resource in others[0]["Resource"]:
         assert resource.startswith(
@@ -95,6 +122,8 @@ def test_generated_policy_is_exactly_the_code_calls_on_the_one_alias(app_copy: P
     assert stage["environment_variables"]["LEX_BOT_ID"] == BOT_ID
     assert stage["environment_variables"]["LEX_BOT_ALIAS_ID"] == ALIAS_ID
     assert stage["environment_variables"]["SESSION_KEY_SECRET_ARN"] == SESSION_KEY_ARN
+    assert stage["environment_variables"]["STREAM_BINDINGS_TABLE"] == TABLE_ARN.rsplit("/", 1)[1]
+    assert stage["environment_variables"]["STREAM_MANAGEMENT_URL"] == MANAGEMENT_URL
 
 
 def test_chalice_package_of_a_generated_config_passes_cfn_lint(

@@ -33,6 +33,8 @@ RUNTIME_PACKAGES = ("boto3", "botocore", "s3transfer", "jmespath", "urllib3", "d
 FUNCTIONS = {
     # logical id: (code folder, handler module, handler attribute)
     "ChatApiFunction": ("chalice_app", "app", "app"),
+    # the same folder and makefile recipe as the chat API (chalice_app/Makefile), another handler
+    "StreamFunction": ("chalice_app", "app", "stream_events"),
     "FallbackFunction": ("fallback_function", "handler", "lambda_handler"),
 }
 WRAPT_EXTENSION = "_wrappers.cpython-313-x86_64-linux-gnu.so"

@@ -80,7 +80,14 @@ def test_deploy_stages_use_a_generated_least_privilege_policy(stage, tmp_path):
         "logs:CreateLogStream",
         "logs:PutLogEvents",
         "secretsmanager:GetSecretValue",
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:DeleteItem",
+        "execute-api:ManageConnections",
     }
+    for action in ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"):
+        assert all(":table/" in arn for arn in granted[action])
+    assert all("/stream/POST/@connections/" in a for a in granted["execute-api:ManageConnections"])
     assert all(":bot-alias/" in arn for arn in granted["lex:RecognizeText"])
     assert all(
         ":secret:SessionKeySecret" in arn for arn in granted["secretsmanager:GetSecretValue"]

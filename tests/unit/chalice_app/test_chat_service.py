@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.chat_service import build_chat_response, run_chat_turn
+from chalicelib.chat_service import build_chat_response, run_chat_turn, stream_attributes
 from chalicelib.config import Settings
 from chalicelib.errors import LexServiceError, LexThrottledError
 from chalicelib.validation import ChatRequest
@@ -53,6 +53,7 @@ def test_turn_sends_the_settings_and_request_to_lex():
             "locale_id": "ko_KR",
             "session_id": "s-1",
             "text": "안녕",
+            "request_attributes": None,
         }
     ]
 
@@ -129,3 +130,19 @@ def test_lex_errors_propagate_unchanged():
     lex = FakeLexRuntime(error=LexThrottledError())
     with pytest.raises(LexThrottledError):
         run_chat_turn(ChatRequest(text="hi", session_id="ss", locale_id="ko_KR"), SETTINGS, lex)
+
+
+def test_turn_passes_the_stream_attributes_it_is_given():
+    lex = FakeLexRuntime(lex_response(None, None, "Close", "hi"))
+    request = ChatRequest(text="hi", session_id="s-1", locale_id="ko_KR", turn_id="turn-0001")
+    attributes = stream_attributes("conn-1=", request.turn_id)
+    run_chat_turn(request, SETTINGS, lex, request_attributes=attributes)
+    assert lex.calls[0]["request_attributes"] == {
+        "llmStreamConnection": "conn-1=",
+        "llmStreamTurn": "turn-0001",
+    }
+
+
+@pytest.mark.parametrize(("connection", "turn"), [(None, "turn-0001"), ("conn-1=", None), ("", "")])
+def test_no_stream_attributes_without_both_a_connection_and_a_turn(connection, turn):
+    assert stream_attributes(connection, turn) is None

@@ -5,10 +5,15 @@ function's code creates, every call on it whose name is an operation of that ser
 plus the Powertools helpers that call AWS for us. Each becomes an IAM action
 (``<signingName>:<Operation>``) that must be allowed by the template's policy for that function and,
 for the chat API, by each Chalice stage policy file too.
+
+``ChatApiFunction`` and ``StreamFunction`` share ``chalice_app/``; each is held to the modules its
+handler reaches (``FUNCTIONS``), and a test checks that ``app.py`` really hands the routes to
+``endpoint`` and the WebSocket handlers to ``stream_socket``.
 """
 
 from __future__ import annotations
 
+import ast
 import fnmatch
 import json
 from pathlib import Path
@@ -52,12 +57,69 @@ def template() -> dict[str, Any]:
     return load_template(ROOT / "template.yaml")
 
 
+# function -> (code folder, the modules its handler hands events to; None: the whole folder)
+FUNCTIONS: dict[str, tuple[str, list[str] | None]] = {
+    "ChatApiFunction": ("chalice_app", ["chalicelib.endpoint"]),
+    "StreamFunction": ("chalice_app", ["chalicelib.stream_socket"]),
+    "FallbackFunction": ("fallback_function", None),
+}
+
+
+def called_by(function: str) -> set[str]:
+    code_dir, entries = FUNCTIONS[function]
+    return actions_called(ROOT / code_dir, entries)
+
+
+STREAM_CONNECTIONS = "${StreamApi}/stream/POST/@connections/*"
+TABLE_ARN = json.dumps({"Fn::GetAtt": ["StreamBindingsTable", "Arn"]})
+
+
 def test_source_scan_finds_what_each_function_calls() -> None:
-    assert actions_called(ROOT / "chalice_app") == {
+    assert called_by("ChatApiFunction") == {
         "lex:RecognizeText",
         "secretsmanager:GetSecretValue",
+        "dynamodb:GetItem",
     }
-    assert actions_called(ROOT / "fallback_function") == {"secretsmanager:GetSecretValue"}
+    assert called_by("StreamFunction") == {
+        "secretsmanager:GetSecretValue",
+        "dynamodb:PutItem",
+        "dynamodb:DeleteItem",
+        "execute-api:ManageConnections",
+    }
+    fallback = called_by("FallbackFunction")
+    assert "secretsmanager:GetSecretValue" in fallback
+    assert fallback <= {"secretsmanager:GetSecretValue", "execute-api:ManageConnections"}
+
+
+def test_app_hands_routes_to_endpoint_and_websocket_events_to_stream_socket() -> None:
+    """What makes the per-function scan honest: each handler in app.py reaches one module."""
+    tree = ast.parse((ROOT / "chalice_app/app.py").read_text(encoding="utf-8"))
+    seen: dict[str, set[str]] = {}
+    for node in tree.body:
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        decorators = {
+            d.func.attr
+            for d in node.decorator_list
+            if isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute)
+        }
+        kind = (
+            "route"
+            if "route" in decorators
+            else "stream"
+            if decorators & {"on_ws_connect", "on_ws_message", "on_ws_disconnect"}
+            or node.name == "stream_events"
+            else "other"
+        )
+        used = {
+            n.value.id
+            for n in ast.walk(node)
+            if isinstance(n, ast.Attribute)
+            and isinstance(n.value, ast.Name)
+            and n.value.id in {"endpoint", "stream_socket"}
+        }
+        seen.setdefault(kind, set()).update(used)
+    assert seen == {"route": {"endpoint"}, "stream": {"stream_socket"}}
 
 
 # The one resource each called action is scoped to, per function.
@@ -65,20 +127,26 @@ RESOURCE_REFS = {
     "ChatApiFunction": {
         "lex:RecognizeText": "ChatBotAlias.BotAliasId",
         "secretsmanager:GetSecretValue": "SessionKeySecret",
+        "dynamodb:GetItem": TABLE_ARN,
     },
-    "FallbackFunction": {"secretsmanager:GetSecretValue": "OpenAIApiKeySecret"},
+    "StreamFunction": {
+        "secretsmanager:GetSecretValue": "SessionKeySecret",
+        "dynamodb:PutItem": TABLE_ARN,
+        "dynamodb:DeleteItem": TABLE_ARN,
+        "execute-api:ManageConnections": STREAM_CONNECTIONS,
+    },
+    "FallbackFunction": {
+        "secretsmanager:GetSecretValue": "OpenAIApiKeySecret",
+        "execute-api:ManageConnections": STREAM_CONNECTIONS,
+    },
 }
 
-
-@pytest.mark.parametrize(
-    ("function", "code_dir"),
-    [("ChatApiFunction", "chalice_app"), ("FallbackFunction", "fallback_function")],
-)
+@pytest.mark.parametrize("function", sorted(FUNCTIONS))
 def test_template_grants_every_called_action_on_the_one_resource(
-    template: dict[str, Any], function: str, code_dir: str
+    template: dict[str, Any], function: str
 ) -> None:
     statements = template_statements(template, function)
-    for action in actions_called(ROOT / code_dir):
+    for action in called_by(function):
         resources = allowed(statements, action)
         assert resources, f"{function} may not call {action}"
         resource_ref = RESOURCE_REFS[function][action]
@@ -88,17 +156,34 @@ def test_template_grants_every_called_action_on_the_one_resource(
 
 
 def test_template_policies_grant_nothing_the_code_does_not_call(template: dict[str, Any]) -> None:
-    for function, code_dir in (
-        ("ChatApiFunction", "chalice_app"),
-        ("FallbackFunction", "fallback_function"),
-    ):
-        called = actions_called(ROOT / code_dir)
+    for function in FUNCTIONS:
+        called = called_by(function)
         for st in template_statements(template, function):
             for pattern in _as_list(st["Action"]):
                 assert "*" not in pattern, f"{function}: wildcard action {pattern}"
                 assert pattern in called, (
                     f"{function}: grants {pattern}, which the code never calls"
                 )
+
+
+def test_stream_connections_are_the_only_target(template: dict[str, Any]) -> None:
+    """ManageConnections only on POST @connections of this stack's API's `stream` stage, and
+    only for the two functions that post; the chat API only reads the table."""
+    for function in FUNCTIONS:
+        resources = allowed(
+            template_statements(template, function), "execute-api:ManageConnections"
+        )
+        if function == "ChatApiFunction":
+            assert resources == []
+            continue
+        assert resources, function
+        for resource in resources:
+            assert resource == {
+                "Fn::Sub": "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:"
+                + STREAM_CONNECTIONS
+            }, function
+    chat = template_statements(template, "ChatApiFunction")
+    assert allowed(chat, "dynamodb:PutItem") == allowed(chat, "dynamodb:DeleteItem") == []
 
 
 def test_chalice_policy_files_are_generated_not_committed() -> None:
