@@ -51,6 +51,8 @@ class Settings:
     timeout_seconds: float = 20.0
     max_retries: int = 1
     history_turns: int = 6
+    stream_management_url: str = ""
+    """``STREAM_MANAGEMENT_URL``: the Management API endpoint chunks are posted to (empty: off)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -64,4 +66,5 @@ class Settings:
             timeout_seconds=_float(env, "LLM_TIMEOUT_SECONDS", 20.0, 0.1, 28.0),
             max_retries=_int(env, "LLM_MAX_RETRIES", 1, 0, 5),
             history_turns=_int(env, "LLM_HISTORY_TURNS", 6, 0, 50),
+            stream_management_url=_text(env, "STREAM_MANAGEMENT_URL"),
         )

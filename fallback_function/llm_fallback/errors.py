@@ -15,6 +15,12 @@
 
 ``LLMUnavailable(retryable=False)`` covers answers that will not change on retry (400, 404, 422,
 ``insufficient_quota``). Messages never contain the API key or the user's text.
+
+Streaming to the page has its own small tree, translated from botocore in ``management_api.py``;
+it never reaches the user (a turn whose stream fails still gets its whole answer from Lex)::
+
+    StreamError                 a chunk could not be posted to the page's connection
+    └── StreamGone              410 GoneException: the page is gone; post nothing more this turn
 """
 
 from __future__ import annotations
@@ -29,6 +35,8 @@ __all__ = [
     "LLMTimeout",
     "LLMTransientError",
     "LLMUnavailable",
+    "StreamError",
+    "StreamGone",
 ]
 
 
@@ -84,3 +92,11 @@ class LLMUnavailable(LLMTransientError):
     def __init__(self, message: str, *, status: int | None = None, retryable: bool = True) -> None:
         super().__init__(message, status=status)
         self.retryable = retryable
+
+
+class StreamError(Exception):
+    """A post to the page's WebSocket connection failed (timeout, refused, throttled, ...)."""
+
+
+class StreamGone(StreamError):
+    """The connection is gone (``GoneException``): the page closed it or never had it."""

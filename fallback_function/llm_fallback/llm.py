@@ -1,7 +1,12 @@
 """The chat model call: the only module that imports ``openai``.
 
 ``OpenAIChat.complete`` runs one chat completion inside a time budget: one wall-clock deadline for
-the whole call, retries included. Each attempt gets the rest of the budget as its timeout, a retry
+the whole call, retries included. ``OpenAIChat.stream`` is the same call with ``stream=True``: each
+new piece of text goes to ``on_text`` as it arrives (the budget covers reading the whole stream),
+``stream_options.include_usage`` asks for the token counts (a server that sends none leaves them
+None), and a retry happens only while no text has been handed on, so the pieces never repeat. A
+server that refuses ``stream_options`` (HTTP 400 or 422 before any text) is asked once more without
+streaming, inside the same budget. Each attempt gets the rest of the budget as its timeout, a retry
 (429, 5xx, connection errors only) starts only when the backoff plus a minimal attempt still fit,
 and every socket operation is bounded by the deadline (``http_deadline``), so a server that drips
 its answer or its headers cannot stretch the call past it. ``openai``/``httpx2`` errors are
@@ -14,7 +19,7 @@ import functools
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeGuard
+from typing import Any, Protocol, TypeGuard, cast
 
 import httpx2
 import openai
@@ -37,12 +42,15 @@ __all__ = [
     "Completion",
     "LLMClient",
     "OpenAIChat",
+    "TextSink",
     "attempt_timeout",
     "openai_client",
     "translate_error",
 ]
 
 ChatMessage = dict[str, str]
+TextSink = Callable[[str], None]
+"""Takes each new piece of a streamed answer; must not block or raise."""
 MIN_ATTEMPT_SECONDS = 0.5
 """An attempt with less time than this is not started: it could not finish."""
 MAX_CONNECT_SECONDS = 3.0
@@ -58,13 +66,22 @@ class Completion:
     attempts: int
     input_tokens: int | None = None
     output_tokens: int | None = None
+    first_text_seconds: float | None = None
+    """Streamed answers: seconds from the call to the first piece of text."""
 
 
 class LLMClient(Protocol):
-    """What the service needs from an LLM; tests may pass any object with this method."""
+    """What the service needs from an LLM; tests may pass any object with these methods
+    (``stream`` only when the turn streams)."""
 
     def complete(self, messages: Sequence[ChatMessage], *, budget_seconds: float) -> Completion:
         """Answer within ``budget_seconds`` or raise an ``LLMError``."""
+        ...
+
+    def stream(
+        self, messages: Sequence[ChatMessage], *, budget_seconds: float, on_text: TextSink
+    ) -> Completion:
+        """As ``complete``, handing each new piece of the answer to ``on_text`` as it comes."""
         ...
 
 
@@ -192,7 +209,39 @@ class OpenAIChat:
         with deadline(lambda: ends_at - self._clock()):
             return self._complete_by(messages, ends_at)
 
+    def stream(
+        self, messages: Sequence[ChatMessage], *, budget_seconds: float, on_text: TextSink
+    ) -> Completion:
+        started = self._clock()
+        ends_at = started + budget_seconds
+        reader = _StreamReader(on_text, clock=self._clock, started=started)
+        with deadline(lambda: ends_at - self._clock()):
+            try:
+                return self._with_retries(
+                    ends_at,
+                    lambda timeout, attempt: self._stream_attempt(
+                        messages, reader, timeout=timeout, attempt=attempt
+                    ),
+                    may_retry=lambda: not reader.handed_on,
+                )
+            except LLMUnavailable as error:
+                if error.status not in (400, 422) or reader.handed_on:
+                    raise
+                # Some OpenAI-compatible servers refuse stream_options (or streaming): ask plainly.
+                return self._complete_by(messages, ends_at)
+
     def _complete_by(self, messages: Sequence[ChatMessage], ends_at: float) -> Completion:
+        return self._with_retries(
+            ends_at,
+            lambda timeout, attempt: self._attempt(messages, timeout=timeout, attempt=attempt),
+        )
+
+    def _with_retries(
+        self,
+        ends_at: float,
+        run: Callable[[float, int], Completion],
+        may_retry: Callable[[], bool] = lambda: True,
+    ) -> Completion:
         attempt = 0
         while True:
             attempt += 1
@@ -200,9 +249,9 @@ class OpenAIChat:
             if remaining < MIN_ATTEMPT_SECONDS:
                 raise LLMTimeout("no time left in the budget for an LLM call")
             try:
-                return self._attempt(messages, timeout=remaining, attempt=attempt)
+                return run(remaining, attempt)
             except LLMError as error:
-                if not error.retryable or attempt > self._max_retries:
+                if not error.retryable or attempt > self._max_retries or not may_retry():
                     raise
                 wait = min(BACKOFF_SECONDS * 2 ** (attempt - 1), MAX_BACKOFF_SECONDS)
                 if isinstance(error, LLMRateLimited) and error.retry_after is not None:
@@ -235,6 +284,103 @@ class OpenAIChat:
             attempts=attempt,
             input_tokens=_count(getattr(usage, "prompt_tokens", None)),
             output_tokens=_count(getattr(usage, "completion_tokens", None)),
+        )
+
+    def _stream_attempt(
+        self,
+        messages: Sequence[ChatMessage],
+        reader: _StreamReader,
+        *,
+        timeout: float,
+        attempt: int,
+    ) -> Completion:
+        try:
+            chunks = self._client.chat.completions.create(
+                model=self._model,
+                messages=cast(Any, list(messages)),  # our dicts are the SDK's message params
+                max_tokens=self._max_tokens,
+                timeout=attempt_timeout(timeout),
+                stream=True,
+                stream_options={"include_usage": True},
+            )
+            with chunks:  # closes the response however the reading ends
+                for chunk in chunks:
+                    reader.read(chunk)
+        except Exception as exc:  # translated once, here
+            error = translate_error(exc)
+            if error is None:
+                raise
+            raise error from exc
+        return reader.completion(attempt)
+
+
+class _StreamReader:
+    """Collects one streamed answer from ``chat.completion.chunk`` objects.
+
+    Only choice 0 counts. Pieces are made well-formed one by one (what ``on_text`` gets is exactly
+    what the answer is built from) and leading whitespace is held back until the first visible
+    text. A refusal is collected, not handed on: it becomes the answer only if there is no text.
+    """
+
+    def __init__(self, on_text: TextSink, *, clock: Callable[[], float], started: float) -> None:
+        self._on_text = on_text
+        self._clock = clock
+        self._started = started
+        self._parts: list[str] = []
+        self._refusal: list[str] = []
+        self._finish = ""
+        self._model = ""
+        self._usage: Any = None
+        self._first_at: float | None = None
+
+    @property
+    def handed_on(self) -> bool:
+        return bool(self._parts)
+
+    def read(self, chunk: Any) -> None:
+        self._model = str(getattr(chunk, "model", None) or self._model)
+        usage = getattr(chunk, "usage", None)
+        if usage is not None:
+            self._usage = usage
+        for choice in getattr(chunk, "choices", None) or ():
+            if getattr(choice, "index", 0) != 0:
+                continue
+            delta = getattr(choice, "delta", None)
+            content = getattr(delta, "content", None)
+            if isinstance(content, str) and content:
+                self._take(well_formed(content))
+            refusal = getattr(delta, "refusal", None)
+            if isinstance(refusal, str):
+                self._refusal.append(refusal)
+            finish = getattr(choice, "finish_reason", None)
+            if finish:
+                self._finish = str(finish)
+
+    def _take(self, piece: str) -> None:
+        if not self._parts:
+            piece = piece.lstrip()
+            if not piece:
+                return
+            self._first_at = self._clock()
+        self._parts.append(piece)
+        self._on_text(piece)
+
+    def completion(self, attempt: int) -> Completion:
+        text = "".join(self._parts).strip()
+        if not text:
+            refusal = "".join(self._refusal)
+            if not _visible(refusal):
+                raise LLMBadResponse("the streamed LLM answer has no text")
+            text = well_formed(refusal).strip()
+        first = None if self._first_at is None else self._first_at - self._started
+        return Completion(
+            text=text,
+            model=self._model,
+            finish_reason=self._finish,
+            attempts=attempt,
+            input_tokens=_count(getattr(self._usage, "prompt_tokens", None)),
+            output_tokens=_count(getattr(self._usage, "completion_tokens", None)),
+            first_text_seconds=first,
         )
 
 

@@ -5,7 +5,8 @@ stats page reads the same lines). Names are the contract the template's dashboar
 
 - ``FallbackAnswered`` (Count), ``LlmLatency`` (Milliseconds), ``LlmInputTokens`` and
   ``LlmOutputTokens`` (Count, from the API's ``usage``), ``LlmCostUsd`` (None; only for priced
-  models), all without dimensions;
+  models), ``LlmFirstTokenLatency`` (Milliseconds; streamed turns only: the call to the first
+  text), all without dimensions;
 - ``FallbackFailed`` (Count) with the one dimension ``Cause`` (``CAUSES``), plus ``LlmLatency``
   when the LLM was asked.
 
@@ -92,11 +93,14 @@ class FallbackMetrics:
         model: str,
         input_tokens: int | None,
         output_tokens: int | None,
+        first_token_ms: float | None = None,
     ) -> None:
         values: dict[str, tuple[MetricUnit, float]] = {
             "FallbackAnswered": (MetricUnit.Count, 1),
             "LlmLatency": (MetricUnit.Milliseconds, round(latency_ms, 1)),
         }
+        if first_token_ms is not None:
+            values["LlmFirstTokenLatency"] = (MetricUnit.Milliseconds, round(first_token_ms, 1))
         if input_tokens is not None:
             values["LlmInputTokens"] = (MetricUnit.Count, input_tokens)
         if output_tokens is not None:

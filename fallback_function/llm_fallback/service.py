@@ -1,7 +1,14 @@
 """The fallback's orchestration: event in, Lex response out, every failure turned into a notice.
 
 Collaborators are injected so tests can drive it without patching: ``key_resolver`` (settings ->
-key), ``llm_factory`` (settings, key -> ``LLMClient``) and ``remaining_ms`` (the context's clock).
+key), ``llm_factory`` (settings, key -> ``LLMClient``), ``stream_opener`` (``StreamTarget`` -> a
+started ``TurnStream``), ``clock`` and ``remaining_ms`` (the context's clock).
+
+A turn with a ``StreamTarget`` (``stream_target``) asks the model with ``LLMClient.stream``, its
+pieces going to the turn's stream; the answer to Lex is built exactly as for an unstreamed turn.
+Whatever happens, the stream gets its end marker (``complete``, or ``failed`` when there is no
+answer) and up to ``STREAM_DRAIN_SECONDS`` to post it, never past the LLM budget, so the Lex answer
+still leaves within ``budget_seconds`` plus the safety margin.
 """
 
 from __future__ import annotations
@@ -9,7 +16,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from llm_fallback import history, prompts, response
 from llm_fallback.config import Settings
@@ -24,9 +31,13 @@ from llm_fallback.errors import (
 )
 from llm_fallback.event import LexEvent
 from llm_fallback.llm import MIN_ATTEMPT_SECONDS, ChatMessage, LLMClient, OpenAIChat
+from llm_fallback.management_api import ManagementApi
 from llm_fallback.messages import Notice, notice_text
 from llm_fallback.metrics import FallbackMetrics, cause_of
 from llm_fallback.secrets import resolve_api_key
+from llm_fallback.stream_batcher import EndStatus
+from llm_fallback.stream_sender import StreamSender
+from llm_fallback.stream_target import StreamTarget, stream_target
 from llm_fallback.text import fit_utf16, utf16_len, well_formed
 
 __all__ = [
@@ -34,7 +45,9 @@ __all__ = [
     "FULFILLMENT_CODE_HOOK",
     "MAX_TRANSCRIPT_UNITS",
     "SAFETY_MARGIN_SECONDS",
+    "STREAM_DRAIN_SECONDS",
     "FallbackService",
+    "TurnStream",
     "notice_for",
 ]
 
@@ -46,8 +59,31 @@ a longer transcript did not come from Lex, and is cut instead of being sent to t
 SAFETY_MARGIN_SECONDS = 2.0
 """Kept back from the Lambda's remaining time to build the response and return it to Lex."""
 
+STREAM_DRAIN_SECONDS = 0.5
+"""At most this long, after the model's last word, for the last chunks and the end marker."""
+
 KeyResolver = Callable[[Settings], str]
 LLMFactory = Callable[[Settings, str], LLMClient]
+
+
+class TurnStream(Protocol):
+    """One turn's side channel to the page (``StreamSender``); none of its methods may block
+    except ``close``, which waits at most its argument."""
+
+    def text(self, piece: str) -> None: ...
+
+    def finish(self, status: EndStatus) -> None: ...
+
+    def close(self, wait_seconds: float) -> bool: ...
+
+    @property
+    def posted(self) -> int: ...
+
+    @property
+    def outcome(self) -> str: ...
+
+
+StreamOpener = Callable[[StreamTarget], TurnStream]
 
 
 def default_llm_factory(settings: Settings, api_key: str) -> LLMClient:
@@ -79,12 +115,20 @@ class FallbackService:
         key_resolver: KeyResolver = resolve_api_key,
         llm_factory: LLMFactory = default_llm_factory,
         metrics: FallbackMetrics | None = None,
+        stream_opener: StreamOpener | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._metrics = metrics or FallbackMetrics.from_env(logger=logger)
         self._settings = settings
         self._logger = logger
         self._resolve_key = key_resolver
         self._llm_factory = llm_factory
+        self._open_stream = stream_opener or self._default_stream
+        self._clock = clock
+
+    def _default_stream(self, target: StreamTarget) -> TurnStream:
+        poster = ManagementApi(target.endpoint_url)
+        return StreamSender(target, poster=poster, logger=self._logger).start()
 
     def budget_seconds(self, remaining_ms: float | None) -> float:
         """min(LLM_TIMEOUT_SECONDS, the Lambda's remaining time minus the safety margin)."""
@@ -130,22 +174,34 @@ class FallbackService:
             *past,
             {"role": "user", "content": user_text},
         ]
+        target = stream_target(event, self._settings.stream_management_url, logger=self._logger)
+        stream: TurnStream | None = None
+        status: EndStatus = "failed"
         asked_at: float | None = None
+        ends_at = self._clock()
         try:
             api_key = self._resolve_key(self._settings)
             budget = self.budget_seconds(remaining_ms() if remaining_ms else None)
             if budget < MIN_ATTEMPT_SECONDS:
                 raise LLMTimeout("too little time left to ask the LLM")
             asked_at = time.perf_counter()
-            completion = self._llm_factory(self._settings, api_key).complete(
-                messages, budget_seconds=budget
-            )
+            ends_at = self._clock() + budget
+            stream = None if target is None else self._start_stream(target)
+            llm = self._llm_factory(self._settings, api_key)
+            if stream is None:
+                completion = llm.complete(messages, budget_seconds=budget)
+            else:
+                completion = llm.stream(messages, budget_seconds=budget, on_text=stream.text)
             llm_ms = (time.perf_counter() - asked_at) * 1000
+            status = "complete"
         except LLMError as error:
             self._log_failure(error, event)
             latency = None if asked_at is None else (time.perf_counter() - asked_at) * 1000
             self._metrics.failed(cause_of(error), latency_ms=latency)
             return response.close_failed(event, notice_text(notice_for(error), event.locale_id))
+        finally:
+            if stream is not None:
+                self._end_stream(stream, status, ends_at)
 
         self._logger.info(
             "LLM answered",
@@ -163,12 +219,35 @@ class FallbackService:
             model=completion.model or self._settings.model,
             input_tokens=completion.input_tokens,
             output_tokens=completion.output_tokens,
+            first_token_ms=(
+                None
+                if completion.first_text_seconds is None
+                else completion.first_text_seconds * 1000
+            ),
         )
         updated = history.append_exchange(
             past, user_text, completion.text, self._settings.history_turns
         )
         attributes[history.HISTORY_ATTRIBUTE] = history.dump_history(updated)
         return response.close_fulfilled(event, completion.text, attributes)
+
+    def _end_stream(self, stream: TurnStream, status: EndStatus, ends_at: float) -> None:
+        """The end marker, and a bounded wait for it: never past the LLM budget's end."""
+        stream.finish(status)
+        stream.close(min(STREAM_DRAIN_SECONDS, max(ends_at - self._clock(), 0.0)))
+        self._logger.info(
+            "stream closed",
+            extra={"status": status, "outcome": stream.outcome, "messages": stream.posted},
+        )
+
+    def _start_stream(self, target: StreamTarget) -> TurnStream | None:
+        try:
+            return self._open_stream(target)
+        except Exception as exc:  # e.g. no thread to be had: answer without streaming
+            self._logger.warning(
+                "cannot start the stream; answering without it", extra={"error": type(exc).__name__}
+            )
+            return None
 
     def _log_failure(self, error: LLMError, event: LexEvent) -> None:
         cause = error.__cause__

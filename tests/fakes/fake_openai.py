@@ -14,7 +14,20 @@ runs, in process (``set_behavior``) or from another process (``POST /_fake/behav
                 seconds (0.5 by default): every single read succeeds, the whole answer never comes
                 in time (a per-read timeout never fires);
 * ``slow_headers`` - the status line, then one extra header line every ``interval`` seconds
-                (``header_lines`` of them, 400 by default), then the ``ok`` answer.
+                (``header_lines`` of them, 400 by default), then the ``ok`` answer;
+* ``cut``     - with ``stream: true``, ``cut_after`` content chunks and then the connection closes
+                mid-answer (no ``[DONE]``, an unfinished chunked body), as a crashed server or a
+                dropped proxy leaves it; without ``stream``, like ``ok``.
+
+Streaming (``"stream": true``, the way the real API streams): ``text/event-stream`` over a chunked
+body, one ``data: {"object": "chat.completion.chunk", ...}`` event first with the role, then one per
+token (the answer split after each run of whitespace: ``"Hello "``, ``"world."``), then one with
+the ``finish_reason``, then, when the request asks ``stream_options.include_usage`` (and
+``stream_usage`` is on), a chunk with ``"choices": []`` and the ``usage`` (every other chunk then
+carries ``"usage": null``), then ``data: [DONE]``. ``first_token_delay`` seconds pass before the
+first content chunk and ``token_delay`` seconds before each later one, so tests and benchmarks see
+first-token latency; a non-streamed ``ok`` answer waits their sum before it is sent (the same
+model speed). ``stream_usage=False`` plays a server that sends no usage.
 
 Drip modes stop at once when the client hangs up or the server stops; ``drip_started`` counts the
 answers they began (tests wait on it instead of sleeping).
@@ -35,6 +48,7 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import re
 import signal
 import sys
 import threading
@@ -47,7 +61,7 @@ from typing import Any
 
 __all__ = ["MODES", "Behavior", "FakeOpenAI", "main"]
 
-MODES = ("ok", "status", "garbage", "slow", "drip", "slow_headers")
+MODES = ("ok", "status", "garbage", "slow", "drip", "slow_headers", "cut")
 MAX_BODY_BYTES = 10 * 1024 * 1024
 
 
@@ -61,6 +75,10 @@ class Behavior:
     reply: str | None = None
     interval: float = 0.5
     header_lines: int = 400
+    first_token_delay: float = 0.0
+    token_delay: float = 0.0
+    stream_usage: bool = True
+    cut_after: int = 3
 
     @classmethod
     def build(
@@ -72,6 +90,10 @@ class Behavior:
         reply: str | None = None,
         interval: float | None = None,
         header_lines: int | None = None,
+        first_token_delay: float | None = None,
+        token_delay: float | None = None,
+        stream_usage: bool | None = None,
+        cut_after: int | None = None,
     ) -> Behavior:
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; expected one of {', '.join(MODES)}")
@@ -85,6 +107,13 @@ class Behavior:
             raise ValueError("interval must be in (0, 60] seconds")
         if header_lines is not None and not (0 <= int(header_lines) <= 10_000):
             raise ValueError("header_lines must be in [0, 10000]")
+        for name, value in (("first_token_delay", first_token_delay), ("token_delay", token_delay)):
+            if value is not None and not (0 <= float(value) <= 60):
+                raise ValueError(f"{name} must be in [0, 60] seconds")
+        if stream_usage is not None and not isinstance(stream_usage, bool):
+            raise ValueError("stream_usage must be true or false")
+        if cut_after is not None and not (0 <= int(cut_after) <= 100_000):
+            raise ValueError("cut_after must be in [0, 100000]")
         return cls(
             mode=mode,
             status=int(status) if status is not None else 500,
@@ -92,7 +121,25 @@ class Behavior:
             reply=reply,
             interval=float(interval) if interval is not None else 0.5,
             header_lines=int(header_lines) if header_lines is not None else 400,
+            first_token_delay=float(first_token_delay or 0.0),
+            token_delay=float(token_delay or 0.0),
+            stream_usage=stream_usage if stream_usage is not None else True,
+            cut_after=int(cut_after) if cut_after is not None else 3,
         )
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "mode": self.mode,
+            "status": self.status,
+            "delay": self.delay,
+            "reply": self.reply,
+            "interval": self.interval,
+            "header_lines": self.header_lines,
+            "first_token_delay": self.first_token_delay,
+            "token_delay": self.token_delay,
+            "stream_usage": self.stream_usage,
+            "cut_after": self.cut_after,
+        }
 
 
 def _last_user_text(body: dict[str, Any]) -> str:
@@ -111,14 +158,48 @@ def _last_user_text(body: dict[str, Any]) -> str:
     return ""
 
 
-def _completion(body: dict[str, Any], reply: str | None) -> dict[str, Any]:
-    asked = _last_user_text(body)
-    content = reply if reply is not None else f"[fake-llm] You asked: {asked}"
-    prompt_tokens = sum(
+def _answer_text(body: dict[str, Any], reply: str | None) -> str:
+    return reply if reply is not None else f"[fake-llm] You asked: {_last_user_text(body)}"
+
+
+def _prompt_tokens(body: dict[str, Any]) -> int:
+    return sum(
         len(str(m.get("content", "")).split())
         for m in body.get("messages", [])
         if isinstance(m, dict)
     )
+
+
+_TOKEN = re.compile(r"\S+\s*|\s+")
+
+
+def tokens_of(text: str) -> list[str]:
+    """The streamed pieces of an answer: each run of non-space with the spaces after it."""
+    return _TOKEN.findall(text)
+
+
+def _usage(prompt_tokens: int, completion_tokens: int) -> dict[str, int]:
+    return {
+        "prompt_tokens": prompt_tokens,
+        "completion_tokens": completion_tokens,
+        "total_tokens": prompt_tokens + completion_tokens,
+    }
+
+
+def _chunk(base: dict[str, Any], choices: list[dict[str, Any]], usage: Any = ...) -> bytes:
+    payload = {**base, "choices": choices}
+    if usage is not ...:
+        payload["usage"] = usage
+    return b"data: " + json.dumps(payload, ensure_ascii=False).encode("utf-8") + b"\n\n"
+
+
+def _choice(delta: dict[str, Any], finish_reason: str | None = None) -> dict[str, Any]:
+    return {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish_reason}
+
+
+def _completion(body: dict[str, Any], reply: str | None) -> dict[str, Any]:
+    content = _answer_text(body, reply)
+    prompt_tokens = _prompt_tokens(body)
     completion_tokens = len(content.split())
     return {
         "id": f"chatcmpl-fake{uuid.uuid4().hex[:20]}",
@@ -133,11 +214,7 @@ def _completion(body: dict[str, Any], reply: str | None) -> dict[str, Any]:
                 "finish_reason": "stop",
             }
         ],
-        "usage": {
-            "prompt_tokens": prompt_tokens,
-            "completion_tokens": completion_tokens,
-            "total_tokens": prompt_tokens + completion_tokens,
-        },
+        "usage": _usage(prompt_tokens, completion_tokens),
         "system_fingerprint": "fp_fake",
     }
 
@@ -242,22 +319,16 @@ class _Handler(BaseHTTPRequestHandler):
                 reply=body.get("reply"),
                 interval=body.get("interval"),
                 header_lines=body.get("header_lines"),
+                first_token_delay=body.get("first_token_delay"),
+                token_delay=body.get("token_delay"),
+                stream_usage=body.get("stream_usage"),
+                cut_after=body.get("cut_after"),
             )
         except (TypeError, ValueError) as exc:
             self._error(400, str(exc))
             return
         self.server.fake.behavior = behavior
-        self._send_json(
-            200,
-            {
-                "mode": behavior.mode,
-                "status": behavior.status,
-                "delay": behavior.delay,
-                "reply": behavior.reply,
-                "interval": behavior.interval,
-                "header_lines": behavior.header_lines,
-            },
-        )
+        self._send_json(200, behavior.as_json())
 
     def _chat(self, body: Any) -> None:
         if not isinstance(body, dict) or not isinstance(body.get("messages"), list):
@@ -281,7 +352,70 @@ class _Handler(BaseHTTPRequestHandler):
             fake.count_drip()
             self._drip(_completion(body, behavior.reply), behavior)
             return
+        if body.get("stream") is True:
+            self._stream(body, behavior)
+            return
+        content = _answer_text(body, behavior.reply)
+        thinking = behavior.first_token_delay + behavior.token_delay * max(
+            len(tokens_of(content)) - 1, 0
+        )
+        if thinking and fake.wait_or_stop(thinking):
+            return
         self._send_json(200, _completion(body, behavior.reply))
+
+    def _write_chunk(self, data: bytes) -> None:
+        """One HTTP/1.1 chunk of a ``Transfer-Encoding: chunked`` body, flushed at once."""
+        self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+        self.wfile.flush()
+
+    def _stream(self, body: dict[str, Any], behavior: Behavior) -> None:
+        """Server-sent events as the real API sends them for ``stream: true``."""
+        fake = self.server.fake
+        content = _answer_text(body, behavior.reply)
+        pieces = tokens_of(content)
+        options = body.get("stream_options")
+        with_usage = (
+            isinstance(options, dict)
+            and options.get("include_usage") is True
+            and behavior.stream_usage
+        )
+        usage: Any = None if with_usage else ...
+        base = {
+            "id": f"chatcmpl-fake{uuid.uuid4().hex[:20]}",
+            "object": "chat.completion.chunk",
+            "created": int(time.time()),
+            "model": str(body.get("model") or "fake-model"),
+            "service_tier": "default",
+            "system_fingerprint": "fp_fake",
+        }
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.send_header("Cache-Control", "no-cache")
+            self.send_header("x-request-id", f"req_fake{uuid.uuid4().hex[:12]}")
+            self.end_headers()
+            role = {"role": "assistant", "content": "", "refusal": None}
+            self._write_chunk(_chunk(base, [_choice(role)], usage))
+            for index, piece in enumerate(pieces):
+                if behavior.mode == "cut" and index >= behavior.cut_after:
+                    fake.count_cut()
+                    self.close_connection = True
+                    return  # no last chunk, no [DONE]: the client sees the body end early
+                wait = behavior.first_token_delay if index == 0 else behavior.token_delay
+                if wait and fake.wait_or_stop(wait):
+                    self.close_connection = True
+                    return
+                self._write_chunk(_chunk(base, [_choice({"content": piece})], usage))
+            self._write_chunk(_chunk(base, [_choice({}, "stop")], usage))
+            if with_usage:
+                totals = _usage(_prompt_tokens(body), len(pieces))
+                self._write_chunk(_chunk(base, [], totals))
+            self._write_chunk(b"data: [DONE]\n\n")
+            self.wfile.write(b"0\r\n\r\n")
+            self.wfile.flush()
+        except OSError:
+            self.close_connection = True  # the client hung up (its deadline)
 
     def _drip(self, payload: dict[str, Any], behavior: Behavior) -> None:
         """Send a real answer so slowly that only a whole-call deadline can stop the client."""
@@ -340,6 +474,7 @@ class FakeOpenAI:
         self._authorizations: list[str] = []
         self._behavior = Behavior()
         self._drips = 0
+        self._cuts = 0
         self._stopping = threading.Event()
         self._host = host
         self._server = _Server((host, port), self)
@@ -405,6 +540,10 @@ class FakeOpenAI:
         reply: str | None = None,
         interval: float | None = None,
         header_lines: int | None = None,
+        first_token_delay: float | None = None,
+        token_delay: float | None = None,
+        stream_usage: bool | None = None,
+        cut_after: int | None = None,
     ) -> None:
         """Switch how chat completions are answered (see the module docstring)."""
         self.behavior = Behavior.build(
@@ -414,6 +553,10 @@ class FakeOpenAI:
             reply=reply,
             interval=interval,
             header_lines=header_lines,
+            first_token_delay=first_token_delay,
+            token_delay=token_delay,
+            stream_usage=stream_usage,
+            cut_after=cut_after,
         )
 
     def record(self, body: dict[str, Any], authorization: str = "") -> None:
@@ -442,6 +585,16 @@ class FakeOpenAI:
         with self._lock:
             self._drips += 1
 
+    def count_cut(self) -> None:
+        with self._lock:
+            self._cuts += 1
+
+    @property
+    def cuts(self) -> int:
+        """How many streamed answers ``cut`` broke off."""
+        with self._lock:
+            return self._cuts
+
     @property
     def drip_started(self) -> int:
         """How many drip / slow-header answers have begun."""
@@ -463,6 +616,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reply", default=None)
     parser.add_argument("--interval", type=float, default=None)
     parser.add_argument("--header-lines", type=int, default=None)
+    parser.add_argument("--first-token-delay", type=float, default=None)
+    parser.add_argument("--token-delay", type=float, default=None)
+    parser.add_argument("--cut-after", type=int, default=None)
     args = parser.parse_args(argv)
 
     fake = FakeOpenAI(host=args.host, port=args.port)
@@ -473,6 +629,9 @@ def main(argv: list[str] | None = None) -> int:
         reply=args.reply,
         interval=args.interval,
         header_lines=args.header_lines,
+        first_token_delay=args.first_token_delay,
+        token_delay=args.token_delay,
+        cut_after=args.cut_after,
     )
     done = threading.Event()
 

@@ -26,6 +26,7 @@ ASKS_THE_LLM = {
     "lexV2FallbackKo.json",
     "lexV2FallbackLongHistory.json",
     "lexV2FallbackMalformedHistory.json",
+    "lexV2FallbackStreamTurn.json",  # no STREAM_MANAGEMENT_URL here: answered as before
 }
 API_KEY = "sk-sam-tier-test-key"  # must never show in the function's logs
 PARALLEL = 2  # containers at once; each invocation mostly waits for Docker

@@ -145,6 +145,10 @@ def test_behavior_endpoint_sets_the_drip_interval(llm: FakeOpenAI) -> None:
             "reply": None,
             "interval": 0.25,
             "header_lines": 3,
+            "first_token_delay": 0.0,
+            "token_delay": 0.0,
+            "stream_usage": True,
+            "cut_after": 3,
         }
     assert llm.behavior.interval == 0.25
 

@@ -17,6 +17,7 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
+from tests.fakes.fake_management_api import FakeManagementApi
 from tests.fakes.fake_openai import FakeOpenAI
 from tests.support import events
 from tests.support.xray_daemon import PARENT_ID, TRACE_ID, XRayDaemon, run_traced
@@ -87,4 +88,39 @@ def test_the_trace_has_the_handler_and_the_secret_call_and_no_user_data(
         event["sessionId"],
         API_KEY,
     ):
+        assert secret_value not in text, secret_value
+
+
+def test_a_streamed_turn_traces_its_posts_without_the_connection_or_the_text(
+    tmp_path: Path,
+) -> None:
+    """The posts run on the sender thread: they still land in the trace (the botocore patch),
+    and neither the connection id nor the streamed words are in it."""
+    event = events.load_event("lexV2FallbackStreamTurn")
+    connection = event["requestAttributes"]["llmStreamConnection"]
+    with FakeOpenAI() as llm, FakeManagementApi() as api, XRayDaemon() as daemon:
+        api.open_connection(connection)
+        llm.set_behavior("ok", reply=REPLY)
+        env = {
+            "OPENAI_API_KEY": API_KEY,
+            "OPENAI_BASE_URL": llm.base_url,
+            "POWERTOOLS_SERVICE_NAME": "lex-fallback",
+            "STREAM_MANAGEMENT_URL": api.endpoint_url,
+        }
+        answer = run_traced(
+            ROOT / "fallback_function", "handler", "lambda_handler", event, env, daemon, tmp_path
+        )
+        documents = daemon.drain()
+        frames = api.frames(connection)
+    assert answer["messages"][0]["content"] == REPLY
+    assert "".join(f["text"] for f in frames if f["type"] == "chunk") == REPLY
+    posts = [
+        d
+        for d in _subsegments(documents)
+        if d.get("aws", {}).get("operation") == "PostToConnection"
+    ]
+    assert len(posts) == len(frames)
+    assert all(d["trace_id"] == TRACE_ID for d in posts)
+    text = b"\n".join(daemon.raw).decode("utf-8")
+    for secret_value in (connection, "TRACE-CANARY", event["sessionId"], API_KEY):
         assert secret_value not in text, secret_value

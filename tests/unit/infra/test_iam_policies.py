@@ -141,11 +141,6 @@ RESOURCE_REFS = {
     },
 }
 
-# Granted before the code that needs it has landed: the fallback's chunk posting
-# (fallback_function, issue 12). Still scoped: see test_stream_connections_are_the_only_target.
-GRANTED_AHEAD = {"FallbackFunction": {"execute-api:ManageConnections"}}
-
-
 @pytest.mark.parametrize("function", sorted(FUNCTIONS))
 def test_template_grants_every_called_action_on_the_one_resource(
     template: dict[str, Any], function: str
@@ -162,7 +157,7 @@ def test_template_grants_every_called_action_on_the_one_resource(
 
 def test_template_policies_grant_nothing_the_code_does_not_call(template: dict[str, Any]) -> None:
     for function in FUNCTIONS:
-        called = called_by(function) | GRANTED_AHEAD.get(function, set())
+        called = called_by(function)
         for st in template_statements(template, function):
             for pattern in _as_list(st["Action"]):
                 assert "*" not in pattern, f"{function}: wildcard action {pattern}"
