@@ -38,7 +38,7 @@ dev: install ## Run the whole stack locally on http://127.0.0.1:$(PORT)/
 
 lint: install ## ruff
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check --exclude "*.md" .  # docs keep their hand-aligned examples
+	$(BIN)/ruff format --check .
 
 typecheck: install ## mypy (strict on the packages)
 	$(BIN)/mypy chalice_app/app.py chalice_app/chalicelib fallback_function/handler.py fallback_function/llm_fallback lex_emulator devstack sam_local deploytools insights

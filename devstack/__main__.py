@@ -59,6 +59,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--frontend", default=None, help="the page's folder (default: frontend/)")
     parser.add_argument("--quiet", action="store_true", help="no per-request log lines")
     parser.add_argument("--startup-timeout", type=float, default=60.0)
+    parser.add_argument(
+        "--no-stream",
+        action="store_true",
+        default=os.environ.get("DEVSTACK_STREAM", "").strip().lower()
+        in ("0", "off", "no", "false"),
+        help="don't serve /stream (also DEVSTACK_STREAM=0); answers then arrive whole, as before",
+    )
     return parser
 
 
@@ -86,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
             access_log=not args.quiet,
             startup_timeout=args.startup_timeout,
             data_dir=".devstack",
+            stream=not args.no_stream,
         )
     except (ConfigError, StackError) as exc:
         print(f"devstack: {exc}", file=out)
@@ -100,6 +108,14 @@ def main(argv: list[str] | None = None) -> int:
         pids = ", ".join(f"{name} {pid}" for name, pid in stack.pids.items())
         print(f"devstack: processes: {pids}", flush=True)
         print(f"Chat page: {stack.url}", flush=True)
+        if stack.streaming:
+            print(
+                f"Streaming: {stack.stream_url} (Management API {stack.stream_management_url}, "
+                f"bindings table in moto at {stack.bindings_endpoint_url})",
+                flush=True,
+            )
+        else:
+            print("Streaming: off (no StreamFunction in the template, or --no-stream)", flush=True)
         print(f"Stats page: {stack.url}stats/ (conversation log: .devstack/)", flush=True)
         print("devstack: Ctrl-C stops everything.", flush=True)
         while True:

@@ -31,6 +31,7 @@ __all__ = [
     "FALLBACK_FUNCTION",
     "LLM_OVERRIDE_NAMES",
     "REGION",
+    "STREAM_FUNCTION",
     "ConfigError",
     "EnvVars",
     "LlmMode",
@@ -41,12 +42,14 @@ __all__ = [
     "load_env_vars",
     "parse_env_vars",
     "select_llm_mode",
+    "stream_function_environment",
 ]
 
 EnvVars = dict[str, dict[str, str]]
 
 CHAT_API_FUNCTION = "ChatApiFunction"
 FALLBACK_FUNCTION = "FallbackFunction"
+STREAM_FUNCTION = "StreamFunction"
 BOT_ID = "LOCALBOTID"
 BOT_ALIAS_ID = "TSTALIASID"
 REGION = "us-east-1"
@@ -166,6 +169,24 @@ def chat_api_environment(
     )
     if not env.get("SESSION_KEY", "").strip():
         env["SESSION_KEY"] = secrets.token_urlsafe(32)
+    return env
+
+
+def stream_function_environment(
+    template: Mapping[str, Any],
+    template_dir: str | Path,
+    env_vars: Mapping[str, Mapping[str, str]],
+    chat_api_env: Mapping[str, str],
+    streaming: Mapping[str, str],
+) -> dict[str, str]:
+    """The StreamFunction's environment: template env, then env.json, then ``streaming`` (the
+    local table, Management API and DynamoDB endpoint) and the chat API's session-id key, so a
+    session id the chat API issued binds (and one it would refuse is refused here too)."""
+    env = dict(resolve_function(template, STREAM_FUNCTION, template_dir, env_vars).environment)
+    env.update(streaming)
+    for name in ("SESSION_KEY", "SESSION_KEY_SECRET_ARN"):
+        if name in chat_api_env:
+            env[name] = chat_api_env[name]
     return env
 
 

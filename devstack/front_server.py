@@ -20,6 +20,13 @@ Hardened against a hostile client on the same machine (issue 10):
   started request), and at most ``max_connections`` are served at once;
 * a backend connection used for ``HEAD`` is never pooled (its answer has no body to frame).
 
+Streaming (issue 12): a WebSocket upgrade (``GET`` with ``Connection: upgrade`` and
+``Upgrade: websocket``) on ``/stream`` is passed to the local stream gateway
+(``--stream-backend``), whose answer comes back with the security headers; after a ``101`` the
+connection is a byte tunnel (``devstack.stream_tunnel``). A WebSocket upgrade on any other path,
+or on ``/stream`` with streaming off, is refused; other ``Upgrade`` offers (``h2c``) are ignored
+as before.
+
 ``python -m devstack.front_server --backend http://127.0.0.1:PORT --root frontend --port 8000``
 prints ``Front server on http://HOST:PORT`` once it listens.
 """
@@ -56,10 +63,14 @@ from devstack.http_request import (
 from devstack.metrics_store import MetricsStore
 from devstack.security_headers import SECURITY_HEADERS
 from devstack.stats_routes import StatsRoutes
+from devstack.stream_tunnel import is_websocket_upgrade, pipe
 
-__all__ = ["PROXIED_PATHS", "FrontServer", "Timeouts", "main"]
+__all__ = ["PROXIED_PATHS", "STREAM_PATH", "FrontServer", "Timeouts", "main"]
 
 PROXIED_PATHS = frozenset({"/chat", "/health"})
+STREAM_PATH = "/stream"
+# The gateway's answer to an upgrade: a 101 head, or a short refusal.
+_MAX_UPGRADE_ANSWER_BYTES = 64 * 1024
 MAX_BODY_BYTES = 1024 * 1024
 # Above Lex's 30 s code-hook limit, like CloudFront's 30 s origin read timeout plus a margin.
 BACKEND_TIMEOUT_SECONDS = 35.0
@@ -87,6 +98,12 @@ _HOP_BY_HOP = frozenset(
 )
 # The backend's own versions of these are replaced by ours.
 _NOT_RELAYED = _HOP_BY_HOP | {name.lower() for name in SECURITY_HEADERS} | {"server", "date"}
+# The same for the gateway's answer to an upgrade; this one sets Connection and Upgrade itself.
+_NOT_RELAYED_UPGRADE = (
+    {"connection", "upgrade", "keep-alive", "transfer-encoding"}
+    | {name.lower() for name in SECURITY_HEADERS}
+    | {"server", "date"}
+)
 
 
 class Timeouts:
@@ -167,11 +184,21 @@ class FrontServer(ThreadingHTTPServer):
         max_connections: int = MAX_CONNECTIONS,
         access_log: Callable[[str], None] | None = None,
         stats: StatsRoutes | None = None,
+        stream_backend_url: str | None = None,
     ) -> None:
+        """``stream_backend_url``: the stream gateway's ``http://HOST:PORT``; None: no ``/stream``."""
         self.stats = stats
         parts = urlsplit(backend_url)
         if parts.scheme != "http" or not parts.hostname or parts.port is None:
             raise ValueError(f"backend URL must be http://HOST:PORT, got {backend_url!r}")
+        self.stream_backend: tuple[str, int] | None = None
+        if stream_backend_url:
+            stream = urlsplit(stream_backend_url)
+            if stream.scheme != "http" or not stream.hostname or stream.port is None:
+                raise ValueError(
+                    f"stream backend URL must be http://HOST:PORT, got {stream_backend_url!r}"
+                )
+            self.stream_backend = (stream.hostname, stream.port)
         self.static_root = Path(static_root).resolve()
         self.backend = BackendPool(parts.hostname, parts.port, backend_timeout)
         self.timeouts = timeouts or Timeouts()
@@ -224,6 +251,7 @@ class FrontHandler(BaseHTTPRequestHandler):
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.reader = DeadlineReader(self.connection)
         self.body_length = 0
+        self.websocket_upgrade = False
         self._unread_input = False
         self._started = time.monotonic()
 
@@ -243,6 +271,7 @@ class FrontHandler(BaseHTTPRequestHandler):
         self.requestline = ""
         self.request_version = "HTTP/1.1"
         self.body_length = 0
+        self.websocket_upgrade = False
         timeouts = self.server.timeouts
         try:
             self.reader.set_timeout(timeouts.idle)
@@ -301,6 +330,7 @@ class FrontHandler(BaseHTTPRequestHandler):
         }
         keep_alive = line.version >= (1, 1) or "keep-alive" in tokens
         self.close_connection = "close" in tokens or not keep_alive
+        self.websocket_upgrade = is_websocket_upgrade(tokens, message.get("Upgrade"))
         return True
 
     def _linger(self) -> None:
@@ -327,6 +357,9 @@ class FrontHandler(BaseHTTPRequestHandler):
             # CustomOrigin.html in its developer guide); the body is never read or passed on.
             self._unread_input = True
             self._send_json(403, "forbidden", "A GET or HEAD request cannot have a body.")
+            return
+        if self.websocket_upgrade:
+            self._upgrade(path)
             return
         if path in PROXIED_PATHS:
             self._proxy()
@@ -373,6 +406,83 @@ class FrontHandler(BaseHTTPRequestHandler):
         except ValueError:
             return None
         return candidate if candidate.is_file() else None
+
+    # ------------------------------------------------------------------ WebSocket upgrade
+    def _upgrade(self, path: str) -> None:
+        """Pass a WebSocket upgrade on ``/stream`` to the gateway; refuse it anywhere else."""
+        backend = self.server.stream_backend
+        if path != STREAM_PATH or self.command != "GET" or self.body_length:
+            self._unread_input = bool(self.body_length)
+            self.close_connection = True
+            self._send_json(
+                400, "upgrade_not_allowed", "Only GET /stream can be upgraded to a WebSocket."
+            )
+            return
+        if backend is None:
+            self.close_connection = True
+            self._send_json(404, "not_found", "Streaming is turned off on this server.")
+            return
+        self.close_connection = True
+        timeouts = self.server.timeouts
+        try:
+            upstream = socket.create_connection(backend, timeout=timeouts.header)
+        except OSError:
+            self._send_json(502, "bad_gateway", "The stream gateway is not reachable right now.")
+            return
+        with upstream:
+            upstream.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            self._tunnel(upstream)
+
+    def _tunnel(self, upstream: socket.socket) -> None:
+        timeouts = self.server.timeouts
+        lines = [f"GET {self.path} HTTP/1.1"]
+        for name, value in self.headers.items():
+            if name.lower() not in ("x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"):
+                lines.append(f"{name}: {value}")
+        # Only the client's own address: the gateway takes the last hop as identity.sourceIp.
+        lines.append(f"X-Forwarded-For: {self.client_address[0]}")
+        lines.append("X-Forwarded-Proto: http")
+        lines.append(f"X-Forwarded-Host: {self.headers.get('Host', '')}")
+        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace")
+        early = self.reader.read(self.reader.buffered) if self.reader.buffered else b""
+        reader = DeadlineReader(upstream)
+        try:
+            upstream.settimeout(timeouts.write)
+            upstream.sendall(head + early)
+            reader.set_timeout(BACKEND_TIMEOUT_SECONDS)
+            status, reason, fields = _read_answer_head(reader)
+        except (OSError, ValueError):
+            self._send_json(502, "bad_gateway", "The stream gateway answered badly.")
+            return
+        body = b""
+        if status != 101:
+            length = next((v for k, v in fields if k.lower() == "content-length"), "0")
+            size = min(int(length) if length.isdigit() else 0, _MAX_UPGRADE_ANSWER_BYTES)
+            with contextlib.suppress(OSError):
+                body = reader.read(size)
+        self.connection.settimeout(timeouts.write)
+        self.send_response(status, reason)
+        for name, value in fields:
+            lower = name.lower()
+            if lower in _NOT_RELAYED_UPGRADE or (status != 101 and lower == "content-length"):
+                continue
+            self.send_header(name, value)
+        self._send_security_headers()
+        if status == 101:
+            self.send_header("Connection", "Upgrade")
+            self.send_header("Upgrade", "websocket")
+        else:
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Connection", "close")
+        self.end_headers()
+        self.wfile.write(body)
+        self.wfile.flush()
+        self._log(status)
+        if status != 101:
+            return
+        if reader.buffered:
+            self.connection.sendall(reader.read(reader.buffered))
+        pipe(self.connection, upstream, write_timeout=timeouts.write)
 
     # ------------------------------------------------------------------ proxy
     def _read_body(self) -> bytes | None:
@@ -536,6 +646,28 @@ class FrontHandler(BaseHTTPRequestHandler):
         """Silence BaseHTTPRequestHandler's own lines; ``_log`` writes one line per request."""
 
 
+def _read_answer_head(reader: DeadlineReader) -> tuple[int, str, list[tuple[str, str]]]:
+    """The status, reason and header fields of an HTTP/1.1 answer; ValueError if malformed."""
+    raw = reader.readline(MAX_LINE_BYTES + 1)
+    parts = raw.decode("latin-1").rstrip("\r\n").split(" ", 2)
+    if len(parts) < 2 or not parts[0].startswith("HTTP/1.") or not parts[1].isdigit():
+        raise ValueError("not an HTTP answer")
+    fields: list[tuple[str, str]] = []
+    total = len(raw)
+    while True:
+        raw = reader.readline(MAX_LINE_BYTES + 1)
+        if raw in (b"\r\n", b"\n"):
+            break
+        total += len(raw)
+        if not raw.endswith(b"\n") or total > _MAX_UPGRADE_ANSWER_BYTES:
+            raise ValueError("answer head too long or cut off")
+        name, sep, value = raw.decode("latin-1").partition(":")
+        if not sep:
+            raise ValueError("bad header line")
+        fields.append((name.strip(), value.strip()))
+    return int(parts[1]), parts[2] if len(parts) > 2 else "", fields
+
+
 def _stop(signum: int, frame: FrameType | None) -> None:
     del signum, frame
     raise SystemExit(0)
@@ -549,6 +681,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--quiet", action="store_true", help="no access log")
     parser.add_argument("--metrics-file", default=None, help="EMF lines for the /stats/ page")
+    parser.add_argument(
+        "--stream-backend", default=None, help="the stream gateway, http://HOST:PORT (/stream)"
+    )
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _stop)
 
@@ -562,6 +697,7 @@ def main(argv: list[str] | None = None) -> int:
             backend_url=args.backend,
             access_log=None if args.quiet else log,
             stats=StatsRoutes(MetricsStore(Path(args.metrics_file))) if args.metrics_file else None,
+            stream_backend_url=args.stream_backend,
         )
     except OSError as exc:
         print(

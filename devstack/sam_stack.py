@@ -32,6 +32,7 @@ from devstack.config import (
     BOT_ALIAS_ID,
     BOT_ID,
     CHAT_API_FUNCTION,
+    FALLBACK_FUNCTION,
     ConfigError,
     EnvVars,
     apply_llm_overrides,
@@ -147,6 +148,9 @@ class SamStack:
         env_vars.setdefault(CHAT_API_FUNCTION, {}).update(
             {"LEX_ENDPOINT_URL": lex_url, "LEX_BOT_ID": BOT_ID, "LEX_BOT_ALIAS_ID": BOT_ALIAS_ID}
         )
+        # SAM CLI has no WebSocket APIs: no /stream here, so streaming is off for every function.
+        env_vars[CHAT_API_FUNCTION]["STREAM_BINDINGS_TABLE"] = ""
+        env_vars.setdefault(FALLBACK_FUNCTION, {})["STREAM_MANAGEMENT_URL"] = ""
         self._settings = ContainerSettings(env_vars, bridge_gateway())
         emulator_args = ["--template", str(self.template), "--host", HOST, "--port", str(lex_port)]
         emulator_args += ["--env-vars", str(self._settings.path)]

@@ -6,7 +6,11 @@
         stack.url      # "http://127.0.0.1:PORT/" - the page, /chat and /health on one origin
 
 Start order: the emulator and the Chalice app together (the app only needs the emulator's address,
-chosen here), then the front server once the app listens. ``start`` returns when the page and
+chosen here), then the front server once the app listens. When the template has a
+``StreamFunction`` (and ``stream`` is not turned off) the stack also serves ``/stream``: a moto
+DynamoDB with ``StreamBindingsTable`` (a child, ``devstack.bindings_db``) and the stream
+gateway (``devstack.stream_gateway``, a child beside the Chalice app) with its Management API,
+whose URL the fallback gets as ``STREAM_MANAGEMENT_URL``. ``start`` returns when the page and
 ``/health`` answer through the front server, or raises ``StackError`` with the failing part's last
 output. A child that dies later stops the rest; ``wait`` returns its message.
 """
@@ -28,6 +32,7 @@ from types import TracebackType
 from typing import TextIO
 
 from devstack.config import (
+    FALLBACK_FUNCTION,
     ConfigError,
     EnvVars,
     LlmMode,
@@ -37,9 +42,11 @@ from devstack.config import (
     fallback_environment,
     parse_env_vars,
     select_llm_mode,
+    stream_function_environment,
 )
 from devstack.metrics_store import MetricsFileWriter
 from devstack.processes import ChildProcess, LineSink, ProcessError
+from devstack.stream_template import has_stream_function, table_definition
 from lex_emulator.cfn_template import TemplateError, load_template
 
 __all__ = ["Stack", "StackError"]
@@ -93,12 +100,17 @@ class Stack:
         startup_timeout: float = STARTUP_TIMEOUT_SECONDS,
         clock: Callable[[], float] = time.monotonic,
         data_dir: str | Path | None = None,
+        stream: bool = True,
+        stream_idle_timeout: float | None = None,
     ) -> None:
         """``data_dir`` keeps this run's metrics (``metrics.jsonl``, for /stats/) and the
         conversation log (``conversation-log.jsonl``, appended); None means a temporary folder.
         ``environ`` supplies OPENAI_* overrides (the command passes ``os.environ``; tests pass
         nothing, so a developer's key never changes a test). ``output`` receives the children's
         lines, prefixed with their names; None discards them (they are still kept for errors).
+        ``stream=False`` turns ``/stream`` off (as does a template without ``StreamFunction``):
+        the chat API and the fallback then get empty stream settings and run as before.
+        ``stream_idle_timeout`` shortens the gateway's 10 min idle limit (tests).
         """
         self.port = port
         self.host = host
@@ -120,6 +132,10 @@ class Stack:
             )
         except (TemplateError, ConfigError) as exc:
             raise StackError(str(exc)) from exc
+        self.streaming = stream and has_stream_function(self._template)
+        self._stream_idle_timeout = stream_idle_timeout
+        self._bindings_url: str | None = None
+        self._stream_management_url: str | None = None
         self._children: list[ChildProcess] = []
         self._tmpdir: str | None = None
         self._stopping = threading.Event()
@@ -136,6 +152,27 @@ class Stack:
         if self._url is None:
             raise StackError(self._failure or "the stack is not running")
         return self._url
+
+    @property
+    def stream_url(self) -> str:
+        """``ws://HOST:PORT/stream`` on the front origin (only when ``streaming``)."""
+        if not self.streaming:
+            raise StackError("streaming is off for this stack")
+        return self.url.replace("http://", "ws://", 1) + "stream"
+
+    @property
+    def stream_management_url(self) -> str:
+        """The local Management API (``STREAM_MANAGEMENT_URL``), only while streaming."""
+        if self._stream_management_url is None:
+            raise StackError("streaming is off or the stack is not running")
+        return self._stream_management_url
+
+    @property
+    def bindings_endpoint_url(self) -> str:
+        """The local DynamoDB holding ``StreamBindingsTable``, only while streaming."""
+        if self._bindings_url is None:
+            raise StackError("streaming is off or the stack is not running")
+        return self._bindings_url
 
     @property
     def pids(self) -> dict[str, int]:
@@ -186,6 +223,8 @@ class Stack:
             self._url = None
             for child in reversed(self._children):
                 child.stop()
+            self._bindings_url = None
+            self._stream_management_url = None
             self._remove_tmpdir()
             if self._own_data_dir is not None:
                 shutil.rmtree(self._own_data_dir, ignore_errors=True)
@@ -199,12 +238,22 @@ class Stack:
 
     # ------------------------------------------------------------------ internals
     def _start(self, deadline: float) -> None:
+        inner = INNER_HOST
+        management_url = ""
+        if self.streaming:
+            management_port = free_port(inner)
+            management_url = f"http://{inner}:{management_port}/stream"
+        # The fallback (in the emulator) posts chunks to the Management API; "" turns that off.
+        emulator_env_vars = {k: dict(v) for k, v in self.env_vars.items()}
+        emulator_env_vars.setdefault(FALLBACK_FUNCTION, {})["STREAM_MANAGEMENT_URL"] = (
+            management_url
+        )
         self._tmpdir = tempfile.mkdtemp(prefix="devstack-")
         env_file = Path(self._tmpdir) / "env.json"
         # May hold an API key: readable by this user only.
         fd = os.open(env_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(self.env_vars, fh)
+            json.dump(emulator_env_vars, fh)
 
         base_env = child_base_environment(os.environ)
         base_env["PYTHONPATH"] = os.pathsep.join(
@@ -212,7 +261,6 @@ class Stack:
         )
         template = str(self.template_path)
         # Only the front server listens on ``host``; the parts behind it stay on loopback.
-        inner = INNER_HOST
         lex_port = free_port(inner)
         lex_url = f"http://{inner}:{lex_port}"
         data_dir = self._data_dir or Path(tempfile.mkdtemp(prefix="devstack-data-"))
@@ -230,12 +278,43 @@ class Stack:
             ],
             base_env,
         )
-        api_env = {
-            **base_env,
-            **chat_api_environment(
-                self._template, self.template_path.parent, self.env_vars, lex_url
-            ),
-        }
+        emulator.start()
+        chat_env = chat_api_environment(
+            self._template, self.template_path.parent, self.env_vars, lex_url
+        )
+        streaming: dict[str, str] = {"STREAM_BINDINGS_TABLE": ""}
+        gateway: ChildProcess | None = None
+        bindings: ChildProcess | None = None
+        if self.streaming:
+            bindings_port = free_port(inner)
+            bindings = self._child(
+                "db",
+                "bindings table (moto)",
+                "devstack.bindings_db",
+                ["--template", template, "--host", inner, "--port", str(bindings_port)],
+                base_env,
+            )
+            bindings.start()
+            streaming = {
+                "STREAM_BINDINGS_TABLE": table_definition(self._template).name,
+                "STREAM_MANAGEMENT_URL": management_url,
+                "AWS_ENDPOINT_URL_DYNAMODB": f"http://{inner}:{bindings_port}",
+            }
+            stream_env = stream_function_environment(
+                self._template, self.template_path.parent, self.env_vars, chat_env, streaming
+            )
+            idle = self._stream_idle_timeout
+            gateway = self._child(
+                "stream",
+                "stream gateway",
+                "devstack.stream_gateway",
+                ["--template", template, "--host", inner, "--port", "0"]
+                + ["--management-port", str(management_port)]
+                + ([] if idle is None else ["--idle-timeout", str(idle)])
+                + ([] if self._access_log else ["--quiet"]),
+                {**base_env, **stream_env},
+            )
+        api_env = {**base_env, **chat_env, **streaming}
         chalice = self._child(
             "api",
             "Chalice app",
@@ -244,12 +323,19 @@ class Stack:
             + ([] if self._access_log else ["--quiet"]),
             api_env,
         )
-        emulator.start()
         chalice.start()
+        if gateway is not None:
+            gateway.start()
         emulator.wait_ready(deadline)
         # The emulator has read its settings; don't leave a key on disk longer than needed.
         self._remove_tmpdir()
         api_url = chalice.wait_ready(deadline)
+        stream_backend: list[str] = []
+        if gateway is not None and bindings is not None:
+            stream_backend = ["--stream-backend", gateway.wait_ready(deadline)]
+            bindings.wait_ready(deadline)
+            self._bindings_url = streaming["AWS_ENDPOINT_URL_DYNAMODB"]
+            self._stream_management_url = management_url
         front = self._child(
             "front",
             "front server",
@@ -257,6 +343,7 @@ class Stack:
             ["--backend", api_url, "--root", str(self.frontend)]
             + ["--host", self.host, "--port", str(self.port)]
             + ["--metrics-file", str(data_dir / "metrics.jsonl")]
+            + stream_backend
             + ([] if self._access_log else ["--quiet"]),
             base_env,
         )

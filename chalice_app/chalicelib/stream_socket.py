@@ -162,8 +162,8 @@ def dispatch(
         return {"statusCode": 500}
 
 
-def handle_connect(event: dict[str, Any], deps_factory: DepsFactory = default_deps) -> Any:
-    """``$connect``: accepted; nothing is stored before a bind."""
+def handle_connect(event: dict[str, Any]) -> Any:
+    """``$connect``: accepted; nothing is stored (or read) before a bind."""
     fields = _fields(event, "$connect")
     get_logger().info("stream connected", extra={"fields": {**fields, "status": 200}})
     return dict(OK)
@@ -176,10 +176,11 @@ def handle_message(
 ) -> Any:
     """A frame from the page: bind, or an error reply."""
     started = clock()
-    fields = _fields(event, "bind")
+    fields = _fields(event, str(event["requestContext"].get("routeKey") or "message")[:20])
     connection_id = _connection_id(event)
     deps = deps_factory()
     reply: dict[str, Any]
+    severity = 200  # the log level follows the error's HTTP-like status; the frame always gets 200
     try:
         data = _read_frame(event)
         fields["frameBytes"] = data[1]
@@ -194,9 +195,10 @@ def handle_message(
             "message": STREAM_MESSAGES.get(err.code, err.message),
         }
         fields.update(outcome="error", code=err.code, detail=err.detail)
+        severity = err.status
     fields["reply"] = _send(deps, connection_id, reply)
     fields["durationMs"] = round((clock() - started) * 1000, 3)
-    level = "warning" if fields["outcome"] == "error" else "info"
+    level = "error" if severity >= 500 else "warning" if severity >= 400 else "info"
     getattr(get_logger(), level)("stream frame handled", extra={"fields": fields})
     return dict(OK)
 

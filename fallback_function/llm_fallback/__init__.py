@@ -8,8 +8,13 @@ Modules, in the order a request passes through them:
 * ``history``  - past turns kept in ``sessionAttributes["llmHistory"]``;
 * ``prompts``  - the system prompt in the locale's language;
 * ``text``     - the well-formed-text rule for what goes to the model, the history and the user;
-* ``llm``      - the only module that touches ``openai``; owns the time budget and retries;
+* ``stream_target`` - whether a turn streams to the page, and to which connection;
+* ``llm``      - the only module that touches ``openai``; owns the time budget and retries,
+                 streamed (``stream``) or not (``complete``);
 * ``http_deadline`` - the whole-call deadline, enforced on every socket operation;
+* ``stream_batcher`` - when a streamed message goes out, and what it says (seq, end marker);
+* ``stream_sender`` - the sender thread that posts a turn's chunks off the LLM's path;
+* ``management_api`` - the only module that posts to a WebSocket connection (boto3);
 * ``errors``   - the exception tree;
 * ``messages`` - friendly texts for the user when there is no answer;
 * ``response`` - Lex V2 response builders (Close, Delegate, message splitting);

@@ -294,6 +294,7 @@ class OpenAIChat:
         timeout: float,
         attempt: int,
     ) -> Completion:
+        reader.restart()
         try:
             chunks = self._client.chat.completions.create(
                 model=self._model,
@@ -336,6 +337,13 @@ class _StreamReader:
     @property
     def handed_on(self) -> bool:
         return bool(self._parts)
+
+    def restart(self) -> None:
+        """Forget a failed attempt that handed nothing on (a retry starts from scratch)."""
+        if not self._parts:
+            self._refusal.clear()
+            self._finish = self._model = ""
+            self._usage = None
 
     def read(self, chunk: Any) -> None:
         self._model = str(getattr(chunk, "model", None) or self._model)

@@ -145,3 +145,32 @@ def test_the_client_honours_aws_endpoint_url_dynamodb(stream_env, moto_dynamodb,
     assert client.meta.endpoint_url == moto_dynamodb
     assert client.meta.region_name == "us-east-1"
     assert client.describe_table(TableName=bindings_table)["Table"]["TableName"] == bindings_table
+
+
+# Every WebSocket fixture in events/ and what the page gets for it (None: no reply).
+EXPECTED = {
+    "websocketConnect.json": None,
+    "websocketBind.json": "bound",
+    "websocketBindNewSession.json": "bound",
+    "websocketBindForgedSessionId.json": "invalid_session_id",
+    "websocketUnknownAction.json": "unknown_action",
+    "websocketDisconnect.json": None,
+}
+
+
+def test_every_websocket_fixture_is_listed():
+    from tests.support.events import EVENTS_DIR
+
+    assert sorted(p.name for p in EVENTS_DIR.glob("websocket*.json")) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize(("fixture", "outcome"), sorted(EXPECTED.items()))
+def test_each_fixture_through_the_handler(stream_events, management_api, fixture, outcome):
+    assert stream_events(load_event(fixture), None) == {"statusCode": 200}
+    replies = management_api.messages()
+    if outcome is None:
+        assert replies == []
+        return
+    ((cid, reply),) = replies
+    assert cid == load_event(fixture)["requestContext"]["connectionId"]
+    assert (reply["type"] if reply["type"] == "bound" else reply["code"]) == outcome

@@ -16,11 +16,17 @@ from typing import Any
 import pytest
 
 from devstack import Stack, StackError
+from devstack.stream_template import has_stream_function
+from lex_emulator.cfn_template import load_template
 from tests.fakes.fake_openai import FakeOpenAI
 from tests.functional.devstack.proc_utils import group_members, is_alive, wait_all_gone
 
 REPO = Path(__file__).resolve().parents[3]
 TEMPLATE = REPO / "template.yaml"
+# With a StreamFunction in the template the stack also runs the /stream gateway and moto.
+CHILDREN = {"lex", "api", "front"} | (
+    {"db", "stream"} if has_stream_function(load_template(TEMPLATE)) else set()
+)
 
 
 def _env_vars(base_url: str) -> dict[str, Any]:
@@ -123,7 +129,7 @@ def test_llm_mode_reflects_the_settings(stack):
 def test_stop_leaves_no_child_processes(llm):
     with Stack(port=0, template=TEMPLATE, env_vars=_env_vars(llm.base_url)) as running:
         pids = dict(running.pids)
-        assert set(pids) == {"lex", "api", "front"}
+        assert set(pids) == CHILDREN
         assert all(is_alive(pid) for pid in pids.values())
     assert wait_all_gone(pids.values()) == []
     for pid in pids.values():
@@ -206,7 +212,7 @@ def test_children_die_when_the_supervisor_is_killed():
     try:
         lines = _read_until(proc, "Chat page: ")
         children = _child_pids(lines)
-        assert len(children) == 3
+        assert len(children) == len(CHILDREN)
         proc.kill()  # SIGKILL: no chance to clean up; the watchdog pipes must do it
         proc.wait()
     finally:

@@ -196,10 +196,10 @@ def test_the_drain_wait_never_goes_past_the_llm_budget(
     remaining = 4.5  # the Lambda's time left: the budget is 4.5 - 2 = 2.5 s
     api.open_connection(CONNECTION)
     api.delay = 3.0
-    # Each read must fit the attempt's read timeout (half of the budget): 1.0 s, then 0.3 s.
-    llm.set_behavior("ok", reply="one two three", first_token_delay=1.0, token_delay=0.3)
+    # ~1.7 s of the 2.5 s; each read well inside the attempt's read timeout (half the budget).
+    llm.set_behavior("ok", reply="one two three four", first_token_delay=0.5, token_delay=0.4)
     answer, elapsed, _ = run(streaming, load_event(STREAM_EVENT), remaining=remaining)
-    assert text_of(answer) == "one two three"
+    assert text_of(answer) == "one two three four"
     assert elapsed < remaining  # Lex gets the answer (the exact clamp: the service's unit tests)
 
 

@@ -242,9 +242,7 @@ def test_disconnect_survives_a_table_outage(world, capsys):
 
 
 def test_connect_is_accepted_and_stores_nothing(world):
-    assert stream_socket.handle_connect(load_event("websocketConnect"), world.deps) == {
-        "statusCode": 200
-    }
+    assert stream_socket.handle_connect(load_event("websocketConnect")) == {"statusCode": 200}
     assert world.db.calls == [] and world.api.posts == []
 
 

@@ -200,3 +200,16 @@ def test_the_budget_covers_the_whole_stream() -> None:
     with pytest.raises(LLMUnavailable):
         streamer(sdk, clock, retries=3).stream(MESSAGES, budget_seconds=5.0, on_text=lambda _: None)
     assert len(sdk.calls) == 1
+
+
+def test_a_retry_forgets_what_the_failed_attempt_collected() -> None:
+    clock = FakeClock()
+    broken = FakeStream(
+        clock,
+        [chunk(refusal="No. "), chunk(choices=False, usage=USAGE)],
+        error=openai.APIConnectionError(request=REQUEST),
+    )
+    sdk = FakeSDK(clock, [broken, FakeStream(clock, [chunk(refusal="No.")])])
+    result = streamer(sdk, clock).stream(MESSAGES, budget_seconds=10.0, on_text=lambda _: None)
+    assert result.text == "No." and result.attempts == 2
+    assert (result.input_tokens, result.output_tokens) == (None, None)

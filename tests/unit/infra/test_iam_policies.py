@@ -141,6 +141,7 @@ RESOURCE_REFS = {
     },
 }
 
+
 @pytest.mark.parametrize("function", sorted(FUNCTIONS))
 def test_template_grants_every_called_action_on_the_one_resource(
     template: dict[str, Any], function: str

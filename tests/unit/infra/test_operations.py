@@ -122,9 +122,12 @@ def test_alarms_notify_the_topic_and_the_email_is_optional(template: dict[str, A
 
 def test_every_log_group_keeps_log_retention_days(template: dict[str, Any]) -> None:
     groups = _of_type(template, "AWS::Logs::LogGroup")
-    assert {"FallbackFunctionLogGroup", "ChatApiFunctionLogGroup", "ConversationLogGroup"} <= set(
-        groups
-    )
+    assert {
+        "FallbackFunctionLogGroup",
+        "ChatApiFunctionLogGroup",
+        "StreamFunctionLogGroup",
+        "ConversationLogGroup",
+    } <= set(groups)
     for group in groups.values():
         assert group["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
 

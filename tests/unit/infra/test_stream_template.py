@@ -130,3 +130,24 @@ def test_outputs_name_the_socket_and_the_table():
         "Fn::GetAtt": ["StreamBindingsTable", "Arn"]
     }
     assert outputs["StreamManagementUrl"]["Value"] == MANAGEMENT_URL
+
+
+def test_only_cloudfront_can_connect(resources):
+    """$connect needs the API key CloudFront adds to the upgrade, as /chat's methods do."""
+    api = resources["StreamApi"]["Properties"]
+    assert api["ApiKeySelectionExpression"] == "$request.header.x-api-key"
+    routes = of_type(resources, "AWS::ApiGatewayV2::Route")
+    assert {r["RouteKey"]: r.get("ApiKeyRequired", False) for r in routes.values()} == {
+        "$connect": True,
+        "bind": False,
+        "$default": False,
+        "$disconnect": False,
+    }
+    config = resources["WebDistribution"]["Properties"]["DistributionConfig"]
+    origins = {o["Id"]: o for o in config["Origins"]}
+    assert (
+        origins["StreamApiOrigin"]["OriginCustomHeaders"]
+        == origins["ChatApiOrigin"]["OriginCustomHeaders"]
+    )
+    (plan,) = of_type(resources, "AWS::ApiGateway::UsagePlan").values()
+    assert {"ApiId": {"Ref": "StreamApi"}, "Stage": {"Ref": "StreamStage"}} in plan["ApiStages"]

@@ -18,7 +18,7 @@ from tests.unit.infra.test_template_translated import translate
 
 ROOT = Path(__file__).resolve().parents[3]
 XRAY_POLICY = "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess"
-FUNCTIONS = ("ChatApiFunction", "FallbackFunction")
+FUNCTIONS = ("ChatApiFunction", "FallbackFunction", "StreamFunction")
 
 
 @pytest.fixture(scope="module")
