@@ -135,10 +135,11 @@ def test_http_error_shows_a_friendly_error_and_retry_resends_the_same_text(
     expect(chat.errors).to_have_count(0)
     expect(chat.users).to_have_count(1)  # retried, not duplicated
     assert [b["text"] for b in chat.chat_bodies] == ["안녕", "안녕"]
-    # The 502 issued no session, so the retry, like the first try, asks the server for one (or
-    # carries the one the page's /stream socket was issued: then both carry it).
-    assert chat.chat_bodies[0].get("sessionId") == chat.chat_bodies[1].get("sessionId")
-    assert chat.chat_bodies[0].get("sessionId") in (None, chat.session_id())
+    # The 502 issued no session, so the retry, like the first try, asks the server for one, unless
+    # the page's /stream socket was issued one meanwhile (the socket may bind before or after the
+    # first try): then the turns after that carry it.
+    sent = [b.get("sessionId") for b in chat.chat_bodies]
+    assert sent in ([None, None], [None, chat.session_id()], [chat.session_id()] * 2), sent
 
 
 def test_network_error_then_retry(chat: ChatPage) -> None:
