@@ -8,7 +8,10 @@ page ``--runs`` times, each in a fresh browser context (empty cache and storage:
 * time to interactive: navigation start → the page's ``chat-ready`` performance mark, set by
   chat.js when ``#input`` is enabled and ``<html data-ready="1">``.
 
-Targets: first load under 60 KB excluding the Markdown libraries. Time to interactive is reported
+Targets: first load under 76 KB excluding the Markdown libraries (60 KB until streaming answers,
+issue 12, added ``js/stream.js``: 9.6 KB with its headers, 3.3 KB gzipped), and the same files under
+26 KB as gzip bodies, the way CloudFront (``Compress: true``) sends them. Both leave about 10% over
+what the page measured when they were set (69.0 KB and 23.7 KB, 2026-12-02), as 60 KB did before. Time to interactive is reported
 against a 1,000 ms budget for a loopback origin; the machine is shared and noisy, so read it as a
 rough figure (the median of the runs), not a test.
 
@@ -33,7 +36,8 @@ sys.path.insert(0, str(ROOT))
 
 from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402 - after the path tweak
 
-PAGE_BUDGET_BYTES = 60 * 1024
+PAGE_BUDGET_BYTES = 76 * 1024
+PAGE_GZIP_BUDGET_BYTES = 26 * 1024
 TTI_BUDGET_MS = 1000.0
 VENDOR_MARK = "/vendor/"
 
@@ -128,6 +132,8 @@ def report(loads: list[Load], gzipped: dict[str, int]) -> bool:
         print(f"  {path:<34} {kb(n):>12} {gz:>10}")
 
     own = first.total - first.libraries
+    own_gzip = sum(n for url, n in gzipped.items() if VENDOR_MARK not in url)
+    passed = own < PAGE_BUDGET_BYTES and own_gzip < PAGE_GZIP_BUDGET_BYTES
     ready = statistics.median(x.ready_ms for x in loads)
     rows = [
         ("first load, total", kb(first.total), "-", ""),
@@ -136,6 +142,12 @@ def report(loads: list[Load], gzipped: dict[str, int]) -> bool:
             kb(own),
             f"< {kb(PAGE_BUDGET_BYTES)}",
             "PASS" if own < PAGE_BUDGET_BYTES else "FAIL",
+        ),
+        (
+            "  the same files, gzip bodies",
+            kb(own_gzip),
+            f"< {kb(PAGE_GZIP_BUDGET_BYTES)}",
+            "PASS" if own_gzip < PAGE_GZIP_BUDGET_BYTES else "FAIL",
         ),
         ("Markdown libs (marked+DOMPurify)", kb(first.libraries), "-", ""),
         (
@@ -161,7 +173,7 @@ def report(loads: list[Load], gzipped: dict[str, int]) -> bool:
     print(f"\n  {'metric':<38} {'value':>14} {'target':>12}  result")
     for name, value, target, result in rows:
         print(f"  {name:<38} {value:>14} {target:>12}  {result}")
-    return own < PAGE_BUDGET_BYTES
+    return passed
 
 
 def main(argv: list[str] | None = None) -> int:
