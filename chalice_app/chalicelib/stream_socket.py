@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import json
 import os
 import time
@@ -296,7 +295,7 @@ def _fields(event: dict[str, Any], route: str) -> dict[str, Any]:
     connection_id = str(request_context.get("connectionId") or "")
     fields: dict[str, Any] = {
         "route": f"stream {route}",
-        "connectionHash": hashlib.sha256(connection_id.encode()).hexdigest()[:16],
+        "connectionHash": session_hash(connection_id),  # the same 16-hex hash as session ids
     }
     request_id = request_context.get("requestId")
     if isinstance(request_id, str) and request_id:
